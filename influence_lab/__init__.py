@@ -1,0 +1,25 @@
+"""Influence Lab: check what influence scores measure, with data.
+
+The package holds every computation; the notebooks in ``notebooks/`` tell the
+story. Start with :func:`influence_lab.load_sample` (the synthetic world,
+where the truth is known) or :func:`influence_lab.datasets.load_higgs`.
+"""
+
+from influence_lab.contract import (
+    EVENT_KINDS,
+    ContractError,
+    Dataset,
+    validate_events,
+    validate_outcomes,
+    validate_users,
+)
+
+__all__ = [
+    "EVENT_KINDS",
+    "ContractError",
+    "Dataset",
+    "validate_events",
+    "validate_outcomes",
+    "validate_users",
+]
+__version__ = "0.1.0"
