@@ -369,7 +369,8 @@ class Dataset:
     """A dataset in the contract's three tables, with an account of any cleaning.
 
     ``removed`` maps a reason (e.g. ``"self-loops"``) to the number of rows a
-    loader removed for it, so that nothing is dropped silently.
+    loader removed for it, so that nothing is dropped silently. ``truth``
+    holds extra ground-truth tables of a synthetic world.
     """
 
     name: str
@@ -382,6 +383,9 @@ class Dataset:
     )
     removed: dict[str, int] = field(default_factory=dict)
     description: str = ""
+    #: Extra ground-truth tables of synthetic data (e.g. ``true_life_events``);
+    #: like the ``true_*`` columns, scores never read them.
+    truth: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def info(self) -> dict[str, object]:
         """Rows per table, the time span and the number of users, for ``data info``."""
@@ -409,6 +413,7 @@ class Dataset:
             self.outcomes,
             dict(self.removed),
             self.description,
+            {},
         )
 
 
