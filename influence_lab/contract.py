@@ -185,6 +185,8 @@ def _to_utc(
     col = df[column]
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         return col.dt.tz_convert("UTC").astype(TIMESTAMP_DTYPE)
+    if len(col) == 0:
+        return pd.Series([], dtype=TIMESTAMP_DTYPE, index=col.index, name=column)
     if pd.api.types.is_datetime64_dtype(col):
         _fail(
             df,
@@ -376,11 +378,7 @@ class Dataset:
     name: str
     users: pd.DataFrame
     events: pd.DataFrame
-    outcomes: pd.DataFrame = field(
-        default_factory=lambda: validate_outcomes(
-            pd.DataFrame({"user_id": [], "period": [], "metric": [], "value": []})
-        )
-    )
+    outcomes: pd.DataFrame = field(default_factory=lambda: empty_outcomes())
     removed: dict[str, int] = field(default_factory=dict)
     description: str = ""
     #: Extra ground-truth tables of synthetic data (e.g. ``true_life_events``);
@@ -415,6 +413,18 @@ class Dataset:
             self.description,
             {},
         )
+
+
+def empty_outcomes() -> pd.DataFrame:
+    """An outcomes table with no rows and the contract's dtypes (for data without outcomes)."""
+    return pd.DataFrame(
+        {
+            "user_id": pd.Series([], dtype=ID_DTYPE),
+            "period": pd.Series([], dtype=TIMESTAMP_DTYPE),
+            "metric": pd.Series([], dtype=ID_DTYPE),
+            "value": pd.Series([], dtype="float64"),
+        }
+    )
 
 
 def users_from_events(events: pd.DataFrame) -> pd.DataFrame:
