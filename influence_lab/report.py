@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def _count_figures(nb: nbformat.NotebookNode) -> int:
 def execute_notebook(path: Path, *, timeout: int = 1800) -> tuple[nbformat.NotebookNode, float, str | None]:
     """Run a notebook top to bottom in a fresh kernel; return it, the seconds taken and any error."""
     nb = read(path)
+    # Kernels inherit the environment: a headless MPLBACKEND=Agg would hide every figure.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     client = NotebookClient(
         nb,
         timeout=timeout,

@@ -1,0 +1,45 @@
+"""Numbers stated in a notebook's prose are computed, never typed.
+
+A notebook computes its numbers with package functions and states them with
+:func:`say`, which renders Markdown from a template. Static Markdown cells hold
+no computed numbers (a test checks that the only numbers there come from the
+literature in ``docs/literature.md``); tests call the same package functions
+and check the values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from IPython.display import Markdown
+
+
+def fmt(value: Any) -> str:
+    """A number as prose writes it: thousands separators, at most three significant decimals."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        if abs(value) >= 100 or value == int(value) and abs(value) >= 10:
+            return f"{value:,.0f}"
+        if abs(value) >= 1:
+            return f"{value:,.1f}"
+        return f"{value:.2g}"
+    return str(value)
+
+
+def say(template: str, **values: Any) -> Markdown:
+    """Render a Markdown sentence with computed values, e.g. ``say("{n} events", n=len(df))``.
+
+    Values are formatted with :func:`fmt` unless the template gives a format
+    spec (``{share:.0%}``).
+    """
+    formatted = {}
+    for key, value in values.items():
+        spec_used = "{" + key + ":" in template
+        formatted[key] = value if spec_used else fmt(value)
+    return Markdown(template.format(**formatted))

@@ -1,0 +1,70 @@
+"""The report builder and the student copies, on a tiny notebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from influence_lab.report import build_report
+from influence_lab.student import EXERCISE_STUB, student_copy, write_student_copies
+
+
+def tiny_notebook(fail: bool = False) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Tiny\n\nDoes two plus two make four?\n\n## Learning objectives\n- add"),
+        nbformat.v4.new_code_cell(
+            "import matplotlib.pyplot as plt\n"
+            "plt.plot([1, 2]); plt.title('A line goes up'); plt.show()"
+        ),
+        nbformat.v4.new_code_cell("raise RuntimeError('boom')" if fail else "2 + 2"),
+        nbformat.v4.new_markdown_cell("## Exercises\n1. Add three."),
+        nbformat.v4.new_code_cell("3 + 3", metadata={"tags": ["solution"]}),
+        nbformat.v4.new_markdown_cell("Because 3 + 3 = 6.", metadata={"tags": ["solution"]}),
+    ]
+    return nb
+
+
+def test_student_copy_removes_solutions_and_outputs():
+    nb = tiny_notebook()
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "4"}, execution_count=1)]
+    copy, removed = student_copy(nb)
+    assert removed == 2
+    sources = [c.source for c in copy.cells]
+    assert "3 + 3" not in sources and "Because 3 + 3 = 6." not in sources
+    assert EXERCISE_STUB in sources
+    assert all(not c.get("outputs") for c in copy.cells if c.cell_type == "code")
+    assert nb.cells[4].source == "3 + 3"  # original untouched
+
+
+def test_write_student_copies_only_into_out(tmp_path: Path):
+    src = tmp_path / "nbs"
+    src.mkdir()
+    nbformat.write(tiny_notebook(), str(src / "00_tiny.ipynb"))
+    out = tmp_path / "student"
+    report = write_student_copies(src, out)
+    assert report == {"00_tiny.ipynb": 2}
+    assert sorted(p.name for p in out.iterdir()) == ["00_tiny.ipynb"]
+    assert sorted(p.name for p in src.iterdir()) == ["00_tiny.ipynb"]
+
+
+@pytest.mark.slow
+def test_report_executes_and_links_pages(tmp_path: Path):
+    src = tmp_path / "nbs"
+    src.mkdir()
+    nbformat.write(tiny_notebook(), str(src / "00_tiny.ipynb"))
+    nbformat.write(tiny_notebook(fail=True), str(src / "01_broken.ipynb"))
+    results = build_report(src, tmp_path / "site", timeout=120)
+    index = (tmp_path / "site" / "index.html").read_text()
+    assert 'href="00_tiny.html"' in index and 'href="01_broken.html"' in index
+    assert "Does two plus two make four?" in index
+    ok, broken = results
+    assert ok.error is None and ok.figures == 1
+    assert broken.error and "boom" in broken.error
+    page = (tmp_path / "site" / "00_tiny.html").read_text()
+    assert "data:image/png;base64" in page  # the figure is embedded, visible offline
+    # the committed notebook was not modified
+    assert not any(c.get("outputs") for c in nbformat.read(str(src / "00_tiny.ipynb"), 4).cells if c.cell_type == "code")
