@@ -540,7 +540,7 @@ def users_from_ids(*id_columns: pa.ChunkedArray) -> pd.DataFrame:
     else as text; unique by construction. On Higgs this takes about 0.05 s,
     against 0.6 s for ``contract.users_from_events`` on pandas strings.
     """
-    chunks = [chunk for column in id_columns for chunk in column.chunks]
+    chunks = [chunk.cast(pa.large_string()) for column in id_columns for chunk in column.chunks]
     ids = pa.chunked_array(chunks, type=pa.large_string())
     numbers = _canonical_integers(ids)
     if numbers is not None:
