@@ -303,7 +303,8 @@ def _square_csr(adjacency, *, weight: bool) -> sp.csr_array:
             "weights >= 0 (a transition probability cannot be negative). How to fix: drop or clip them, "
             "or model negative feedback (unfollows) as a separate feature."
         )
-    matrix.eliminate_zeros()
+    if (data == 0).any():
+        matrix.eliminate_zeros()
     if not weight:
         matrix.data[:] = 1.0
     return matrix
@@ -415,7 +416,8 @@ def pagerank(
         (from_r.data, position_in_r[from_r.indices], from_r.indptr), shape=(len(reached), len(reached))
     ).T.tocsr()
     dangling_to_r = np.ascontiguousarray(dangling_to[reached])
-    is_dangling_r = is_dangling[reached].astype(np.float64)
+    # gather + sum, not a BLAS dot: OpenBLAS threads can stall when OpenMP libraries are loaded
+    dangling_in_r = np.flatnonzero(is_dangling[reached])
     dangling_z = is_dangling & unreached
     z_dangling_from_spill = dangling_to[dangling_z].sum()
     z_dangling_from_teleport = stay * teleport[dangling_z].sum()
@@ -424,7 +426,7 @@ def pagerank(
     x_r = np.ascontiguousarray(new[reached])
     previous_mass = dangling_mass
     for _ in range(int(max_iter) - 1):
-        mass = alpha * (is_dangling_r @ x_r + previous_mass * z_dangling_from_spill + z_dangling_from_teleport)
+        mass = alpha * (x_r[dangling_in_r].sum() + previous_mass * z_dangling_from_spill + z_dangling_from_teleport)
         new_r = step_rr @ x_r
         new_r += constant
         if previous_mass:

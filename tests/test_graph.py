@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence_lab.contract import ContractError
+from influence_lab.datasets import available_locally, load_higgs
 from influence_lab.graph import (
     EngagementGraph,
     LogScale,
@@ -394,27 +395,21 @@ def test_log_scale_of_pagerank_is_monotone():
 # ------------------------------------------------------------ real data: SNAP Higgs
 
 
-def _higgs_file() -> Path | None:
-    candidates = [mirror_dir(), project_root().parent / "shared" / "datasets"]
-    for folder in candidates:
-        if folder is not None and (folder / "higgs-activity_time.txt.gz").exists():
-            return folder / "higgs-activity_time.txt.gz"
-    return None
+def _higgs_mirror() -> Path | None:
+    """$INFLUENCE_LAB_MIRROR, else the shared datasets folder beside the checkout (if present)."""
+    sibling = project_root().parent / "shared" / "datasets"
+    return mirror_dir() or (sibling if sibling.is_dir() else None)
 
 
 @pytest.fixture(scope="session")
 def higgs_reshare_graph() -> EngagementGraph:
     """The SNAP Higgs retweet graph (RT rows: retweeter -> retweeted, weight = count)."""
-    path = _higgs_file()
-    if path is None:
+    mirror = _higgs_mirror()
+    if not available_locally("higgs", mirror=mirror):
         if os.environ.get(REQUIRE_REAL_DATA_ENV):
-            pytest.fail("higgs-activity_time.txt.gz not found in $INFLUENCE_LAB_MIRROR or ../shared/datasets")
+            pytest.fail("SNAP Higgs file not found in the cache, $INFLUENCE_LAB_MIRROR or ../shared/datasets")
         pytest.skip("SNAP Higgs file not available (set INFLUENCE_LAB_MIRROR)")
-    raw = pd.read_csv(
-        path, sep=" ", header=None, names=["actor_id", "target_id", "unix_ts", "code"], dtype={"actor_id": str, "target_id": str}
-    )
-    events = raw.assign(kind=raw["code"].map({"RT": "reshare", "MT": "mention", "RE": "reply"}))
-    return engagement_graph(events, kinds=["reshare"])
+    return engagement_graph(load_higgs(mirror=mirror).events, kinds=["reshare"])
 
 
 @pytest.fixture(scope="session")
