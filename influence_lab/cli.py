@@ -1,0 +1,274 @@
+"""The ``influence-lab`` command: make, fetch, verify and describe the datasets.
+
+``influence-lab data generate`` rebuilds the synthetic sample in ``data/``;
+``data fetch`` gets the real SNAP files into the cache with their hashes checked;
+``data verify`` re-hashes the sample and the cached real files;
+``data info`` summarises each dataset. Expected problems (a missing or corrupted
+file, a table that breaks the contract) print one paragraph to stderr and exit 1,
+without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+from influence_lab import __version__, datasets, paths
+from influence_lab.contract import ContractError, Dataset
+
+PROG = "influence-lab"
+SAMPLE = "sample"
+#: Exceptions that are the user's situation, not a bug: reported without a traceback.
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ContractError, datasets.DatasetError, OSError)
+
+
+def _say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _error(message: str) -> None:
+    """One paragraph on stderr."""
+    print(f"{PROG}: error: {message}", file=sys.stderr, flush=True)
+
+
+def _sample_module():
+    # Imported lazily: the simulator is heavy and ``data fetch`` does not need it.
+    from influence_lab import sample
+
+    return sample
+
+
+# --------------------------------------------------------------------------- data generate
+
+
+def _generate(args: argparse.Namespace) -> int:
+    sample = _sample_module()
+    config = None
+    if args.seed is not None:
+        from influence_lab.simulate import SimulationConfig
+
+        config = SimulationConfig(seed=args.seed)
+    written = sample.generate_sample(directory=args.out, config=config)
+    where = args.out if args.out is not None else paths.sample_dir()
+    _say(f"Wrote the synthetic sample to {where}:")
+    for name, value in (written or {}).items():
+        _say(f"  {name}: {value}")
+    return 0
+
+
+# --------------------------------------------------------------------------- data fetch
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    failures = 0
+    for name in args.names or datasets.dataset_names():
+        try:
+            result = datasets.fetch_details(name, mirror=args.mirror, force=args.force)
+        except datasets.DatasetError as exc:
+            failures += 1
+            _error(str(exc))
+            continue
+        origin = {"cache": "already in the cache"}.get(result.origin, f"copied from the {result.origin}")
+        if result.origin.startswith("download"):
+            origin = f"downloaded from {result.origin.removeprefix('download ')}"
+        _say(f"{name}: ok  {result.path}")
+        _say(f"  sha256 {result.sha256} (decompressed content) matches the registry; {origin}")
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------- data verify
+
+
+def _verify_sample() -> int:
+    """Print the sample's file checks; return the number of mismatches (a missing sample counts)."""
+    _say(f"Synthetic sample ({paths.sample_dir()}):")
+    try:
+        checks = _sample_module().verify_sample()
+    except EXPECTED_ERRORS as exc:
+        _error(f"cannot verify the synthetic sample: {exc} Rebuild it with `{PROG} data generate`.")
+        return 1
+    bad = 0
+    for check in checks:
+        if check.ok:
+            _say(f"  ok        {check.path}  sha256 {check.expected}")
+        else:
+            bad += 1
+            _say(f"  MISMATCH  {check.path}  expected sha256 {check.expected}, found {check.actual}")
+    if bad:
+        _say(f"  -> {bad} sample file(s) differ: rebuild them with `{PROG} data generate`.")
+    return bad
+
+
+def _verify_cache() -> int:
+    """Print the cached real files' checks; return the number of mismatches (missing is not one)."""
+    _say(f"Real datasets (cache {paths.cache_dir()}):")
+    bad = 0
+    for name in datasets.dataset_names():
+        check = datasets.check_cached(name)
+        if check.ok is None:
+            _say(f"  missing   {name}  {check.path} (not fetched yet: `{PROG} data fetch {name}`)")
+        elif check.ok:
+            _say(f"  ok        {name}  {check.path}  sha256 {check.actual}")
+        else:
+            bad += 1
+            _say(
+                f"  MISMATCH  {name}  {check.path}  expected sha256 {check.expected}, found {check.actual}"
+                f" -> re-fetch with `{PROG} data fetch --force {name}`"
+            )
+    return bad
+
+
+def _verify(args: argparse.Namespace) -> int:
+    mismatches = _verify_sample() + _verify_cache()
+    _say("All checked files match." if not mismatches else f"{mismatches} file(s) do not match.")
+    return 1 if mismatches else 0
+
+
+# --------------------------------------------------------------------------- data info
+
+
+def _format_count(n: int) -> str:
+    return f"{n:,}"
+
+
+def _describe(dataset: Dataset, cleaning: str) -> None:
+    info = dataset.info()
+    _say(f"{dataset.name}")
+    if dataset.description:
+        _say(f"  {dataset.description.split('. ')[0]}.")
+    _say(f"  users      {_format_count(info['users'])}")
+    by_kind = ", ".join(f"{kind} {_format_count(n)}" for kind, n in info["events_by_kind"].items())
+    _say(f"  events     {_format_count(info['events'])}" + (f" ({by_kind})" if by_kind else ""))
+    _say(f"  outcomes   {_format_count(info['outcomes'])}")
+    first, last = info["first_event"], info["last_event"]
+    if first is not None:
+        days = (last - first).total_seconds() / 86_400
+        _say(f"  time span  {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M} UTC ({days:,.1f} days)")
+    _say(f"  cleaning   {cleaning}")
+
+
+def _removed_text(removed: dict[str, int]) -> str:
+    return "; ".join(f"{reason} {_format_count(n)}" for reason, n in removed.items())
+
+
+def _info_sample() -> int:
+    try:
+        dataset = _sample_module().load_sample()
+    except FileNotFoundError as exc:
+        _say(f"{SAMPLE}: not available locally ({exc}). Build it with `{PROG} data generate`.")
+        return 0
+    removed = _removed_text(dataset.removed)
+    _describe(dataset, f"the loader removed {removed}" if removed else "the loader removed nothing")
+    return 0
+
+
+def _info_real(name: str, mirror: str | None) -> int:
+    if not datasets.available_locally(name, mirror=mirror):
+        _say(
+            f"{name}: not available locally (not in the cache {paths.cache_dir()} nor in a mirror). "
+            f"Fetch it with `{PROG} data fetch {name}` (downloads {datasets.spec(name).url}) or "
+            f"`{PROG} data fetch {name} --mirror DIR`."
+        )
+        return 0
+    dataset = datasets.load(name, mirror=mirror)
+    _, would_remove = datasets.clean_events(dataset.events)
+    _describe(
+        dataset,
+        "none by default (every row of the file is kept); clean=True would remove "
+        + _removed_text(would_remove),
+    )
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    failures = 0
+    for position, name in enumerate(args.names or [SAMPLE, *datasets.dataset_names()]):
+        if position:
+            _say()
+        try:
+            failures += _info_sample() if name == SAMPLE else _info_real(name, args.mirror)
+        except EXPECTED_ERRORS as exc:
+            failures += 1
+            _error(f"{name}: {exc}")
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def _name_in(names: Sequence[str]) -> Callable[[str], str]:
+    """An argparse type accepting one of ``names`` in any case (``choices`` rejects an empty ``*``)."""
+
+    def dataset_name(text: str) -> str:
+        if text.lower() not in names:
+            raise argparse.ArgumentTypeError(f"unknown dataset {text!r} (choose from {', '.join(names)})")
+        return text.lower()
+
+    return dataset_name
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``influence-lab``."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Influence Lab: check what influence scores measure, with data.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    data = commands.add_parser("data", help="make, fetch, verify and describe the datasets")
+    actions = data.add_subparsers(dest="action", metavar="ACTION")
+    real_names = datasets.dataset_names()
+
+    generate = actions.add_parser("generate", help="rebuild the synthetic sample (data/) from the package")
+    generate.add_argument("--out", type=Path, default=None, help="folder to write (default: data/ of the checkout)")
+    generate.add_argument("--seed", type=int, default=None, help="seed of the simulation (default: the package's)")
+    generate.set_defaults(func=_generate)
+
+    fetch = actions.add_parser("fetch", help="fetch the real datasets into the cache and check their SHA-256")
+    fetch.add_argument("names", nargs="*", type=_name_in(real_names), metavar="NAME",
+                       help=f"datasets to fetch: {', '.join(real_names)} (default: all)")
+    fetch.add_argument("--mirror", default=None, metavar="DIR",
+                       help="folder holding the original .gz files (default: $INFLUENCE_LAB_MIRROR)")
+    fetch.add_argument("--force", action="store_true", help="replace the cached copy even if it exists")
+    fetch.set_defaults(func=_fetch)
+
+    verify = actions.add_parser("verify", help="re-hash the shipped sample and the cached real files")
+    verify.set_defaults(func=_verify)
+
+    info = actions.add_parser("info", help="tables, rows, time span and users of each dataset")
+    info.add_argument("names", nargs="*", type=_name_in([SAMPLE, *real_names]), metavar="NAME",
+                      help=f"datasets to describe: {', '.join([SAMPLE, *real_names])} (default: all)")
+    info.add_argument("--mirror", default=None, metavar="DIR",
+                      help="folder holding the original .gz files (default: $INFLUENCE_LAB_MIRROR)")
+    info.set_defaults(func=_info)
+
+    parser.set_defaults(func=None, help_of=parser)
+    data.set_defaults(help_of=data)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``influence-lab`` with ``argv`` (default: the command line); return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return int(exc.code or 0)
+    func: Callable[[argparse.Namespace], int] | None = args.func
+    if func is None:
+        args.help_of.print_help(sys.stderr)
+        return 2
+    try:
+        return func(args)
+    except EXPECTED_ERRORS as exc:
+        _error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _error("interrupted.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The ``influence-lab`` command: exit codes and what it prints.
+
+Real-data commands read the SNAP files through a local mirror (``$INFLUENCE_LAB_MIRROR``,
+else ``../shared/datasets``); without one they are skipped, unless
+``INFLUENCE_LAB_REQUIRE_REAL_DATA=1`` (CI), where they fail. Every test has its own cache.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import subprocess
+import sys
+import types
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from influence_lab import cli, datasets, paths
+from influence_lab.contract import ContractError
+
+DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
+
+
+@pytest.fixture
+def mirror() -> Path:
+    """The folder holding both SNAP files, or skip (fail in CI) saying how to provide it."""
+    value = os.environ.get(paths.MIRROR_ENV, "").strip()
+    folder = Path(value).expanduser() if value else DEFAULT_MIRROR
+    missing = [e.filename for e in datasets.REGISTRY.values() if not (folder / e.filename).is_file()]
+    if not missing:
+        return folder
+    reason = f"needs the SNAP files {missing} in a mirror; looked in {folder}. Set {paths.MIRROR_ENV}=DIR."
+    if os.environ.get(paths.REQUIRE_REAL_DATA_ENV) == "1":
+        pytest.fail(reason + f" ({paths.REQUIRE_REAL_DATA_ENV}=1: real-data tests must run.)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def own_cache_no_network(tmp_path, monkeypatch):
+    """Each test: an empty cache of its own, no mirror from the environment, no network."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(paths.CACHE_ENV, str(cache))
+    monkeypatch.delenv(paths.MIRROR_ENV, raising=False)
+
+    def refuse(url, *args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    return cache
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+@dataclass
+class FakeCheck:
+    path: str
+    expected: str
+    actual: str
+    ok: bool
+
+
+def fake_sample(monkeypatch, *, checks=None, load_error=None, calls=None):
+    """Stand in for influence_lab.sample so the CLI's own logic is tested on its own."""
+    module = types.SimpleNamespace()
+    module.verify_sample = lambda directory=None: list(checks or [])
+
+    def load_sample(directory=None):
+        raise load_error
+
+    def generate_sample(directory=None, config=None):
+        calls.append((directory, config))
+        return {"events": "events.csv.gz"}
+
+    module.load_sample = load_sample
+    module.generate_sample = generate_sample
+    monkeypatch.setattr(cli, "_sample_module", lambda: module)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and "data" in err
+    code, _, err = run(capsys, "data")
+    assert code == 2 and "fetch" in err and "verify" in err
+
+
+def test_unknown_dataset_name_is_a_usage_error(capsys):
+    code, _, err = run(capsys, "data", "fetch", "twitter")
+    assert code == 2 and "unknown dataset 'twitter'" in err and "higgs, collegemsg" in err
+
+
+def test_version(capsys):
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("influence-lab ")
+
+
+# --------------------------------------------------------------------------- data fetch
+
+
+@pytest.mark.realdata
+def test_fetch_from_mirror_then_from_cache(capsys, mirror, own_cache_no_network):
+    code, out, err = run(capsys, "data", "fetch", "--mirror", str(mirror))
+    assert code == 0, err
+    for entry in datasets.REGISTRY.values():
+        assert f"{entry.name}: ok  {own_cache_no_network / entry.filename}" in out
+        assert f"sha256 {entry.sha256} (decompressed content) matches the registry" in out
+    assert f"copied from the mirror {mirror}" in out
+    code, out, _ = run(capsys, "data", "fetch", "COLLEGEMSG")
+    assert code == 0 and "already in the cache" in out and "higgs" not in out
+
+
+def test_fetch_offline_without_mirror_says_what_to_run(capsys, own_cache_no_network):
+    code, out, err = run(capsys, "data", "fetch", "higgs")
+    assert code == 1 and out == ""
+    assert err.startswith("influence-lab: error: Could not get dataset 'higgs'")
+    assert "influence-lab data fetch higgs --mirror DIR" in err and "INFLUENCE_LAB_MIRROR" in err
+    assert not own_cache_no_network.exists() or not any(own_cache_no_network.iterdir())
+
+
+@pytest.mark.realdata
+def test_fetch_reports_a_corrupted_cache_and_force_repairs_it(capsys, mirror, own_cache_no_network):
+    own_cache_no_network.mkdir()
+    target = own_cache_no_network / "CollegeMsg.txt.gz"
+    target.write_bytes((mirror / "CollegeMsg.txt.gz").read_bytes()[:1000])
+    code, out, err = run(capsys, "data", "fetch", "collegemsg", "--mirror", str(mirror))
+    assert code == 1 and "corrupted or truncated" in err and "influence-lab data fetch --force collegemsg" in err
+    assert datasets.REGISTRY["collegemsg"].sha256 in err and str(target) in err
+    code, out, err = run(capsys, "data", "fetch", "collegemsg", "--mirror", str(mirror), "--force")
+    assert code == 0 and "collegemsg: ok" in out
+
+
+# --------------------------------------------------------------------------- data verify
+
+
+@pytest.mark.realdata
+def test_verify_cache_ok_missing_and_mismatch(capsys, monkeypatch, mirror, own_cache_no_network):
+    fake_sample(monkeypatch, checks=[FakeCheck("data/events.csv.gz", "ab" * 32, "ab" * 32, True)])
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 0  # nothing fetched yet: reported as missing, not as a mismatch
+    assert "missing   higgs" in out and "influence-lab data fetch higgs" in out
+    assert "ok        data/events.csv.gz" in out
+
+    datasets.fetch("collegemsg", mirror=mirror)
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 0 and f"ok        collegemsg  {own_cache_no_network / 'CollegeMsg.txt.gz'}" in out
+
+    target = own_cache_no_network / "CollegeMsg.txt.gz"
+    content = bytearray(gzip.decompress(target.read_bytes()))
+    content[0:1] = b"7"
+    target.write_bytes(gzip.compress(bytes(content)))
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 1
+    assert "MISMATCH  collegemsg" in out and "influence-lab data fetch --force collegemsg" in out
+    assert "1 file(s) do not match." in out
+
+
+def test_verify_fails_on_a_sample_mismatch(capsys, monkeypatch):
+    fake_sample(
+        monkeypatch,
+        checks=[
+            FakeCheck("data/users.csv", "aa" * 32, "aa" * 32, True),
+            FakeCheck("data/events.csv.gz", "bb" * 32, "cc" * 32, False),
+        ],
+    )
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 1
+    assert f"MISMATCH  data/events.csv.gz  expected sha256 {'bb' * 32}, found {'cc' * 32}" in out
+    assert "influence-lab data generate" in out
+
+
+# --------------------------------------------------------------------------- data info
+
+
+@pytest.mark.realdata
+def test_info_collegemsg(capsys, mirror):
+    code, out, err = run(capsys, "data", "info", "collegemsg", "--mirror", str(mirror))
+    assert code == 0, err
+    assert "users      1,899" in out
+    assert "events     59,835 (mention 59,835)" in out
+    assert "time span  2004-04-15" in out and "to 2004-10-26" in out
+    assert "clean=True would remove self-loops 0; exact duplicates 37" in out
+
+
+def test_info_reports_unavailable_datasets_with_how_to_fetch(capsys, monkeypatch):
+    fake_sample(monkeypatch, load_error=FileNotFoundError("data/events.csv.gz does not exist"))
+    code, out, err = run(capsys, "data", "info")
+    assert code == 0, err
+    assert "sample: not available locally" in out and "influence-lab data generate" in out
+    assert "higgs: not available locally" in out and "`influence-lab data fetch higgs`" in out
+    assert "collegemsg: not available locally" in out and "--mirror DIR" in out
+
+
+@pytest.mark.realdata
+def test_info_reports_a_corrupted_cache_without_traceback(capsys, mirror, own_cache_no_network):
+    own_cache_no_network.mkdir()
+    (own_cache_no_network / "CollegeMsg.txt.gz").write_bytes(b"not gzip at all")
+    code, out, err = run(capsys, "data", "info", "collegemsg")
+    assert code == 1
+    assert err.startswith("influence-lab: error: collegemsg: The cached file")
+    assert "influence-lab data fetch --force collegemsg" in err
+
+
+def test_contract_error_is_one_paragraph_and_exit_1(capsys, monkeypatch):
+    error = ContractError("data/events.csv (events table): column 'kind': 1 of 9 rows ...", table="events")
+    fake_sample(monkeypatch, load_error=error)
+    code, out, err = run(capsys, "data", "info", "sample")
+    assert code == 1 and out == ""
+    assert err == "influence-lab: error: sample: data/events.csv (events table): column 'kind': 1 of 9 rows ...\n"
+
+
+# --------------------------------------------------------------------------- the installed command
+
+
+@pytest.mark.realdata
+def test_console_entry_point_runs_in_a_subprocess(tmp_path, mirror):
+    env = {**os.environ, paths.CACHE_ENV: str(tmp_path / "c"), paths.MIRROR_ENV: str(mirror)}
+    done = subprocess.run(
+        [sys.executable, "-m", "influence_lab.cli", "data", "fetch", "collegemsg"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "collegemsg: ok" in done.stdout and (tmp_path / "c" / "CollegeMsg.txt.gz").is_file()
