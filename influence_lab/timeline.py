@@ -1,0 +1,452 @@
+"""A score per user per day, computed incrementally (never the whole pipeline once per day).
+
+:func:`score_timeline` gives, for every day from ``start`` to ``end``, the
+score each user would get from a direct :func:`influence_lab.scores.score_dataset`
+at the end of that day (``as_of = day_end(day)``, the last nanosecond of the
+UTC day) with the same fitted calibration, either for a rolling window of
+``window_days`` whole days or for an exponential decay with
+``half_life_days``.
+
+How: every feature a recipe reads is a running sum of per-event deltas,
+built once for all events:
+
+- a windowed count or weighted sum adds ``+v`` on the event's day and
+  ``-v`` on the day it leaves the window (day + W);
+- a distinct count over a sliding window (unique engagers) uses pair
+  "last seen" deltas: ``+1`` on a day the pair (engager, user) is active and
+  ``-1`` at ``min(next active day of the pair, day + W)``;
+- with a half-life the state decays by ``0.5 ** (1 / half_life)`` per day and
+  an event adds ``0.5 ** ((end of its day - time) / half_life)``; a distinct
+  count replaces the pair's decayed contribution by the new one;
+- cumulative features (outreach, followers, the observed audience) only add.
+
+A loop over days then updates one state vector per feature and applies the
+recipe's vectorised scoring; per-event weights (activity, standing, the
+actor's followers) depend only on data up to the event's own day, so they
+are computed once. The calibration is fitted once, on the reference day
+``calibration_day`` (default: ``end``) with a direct :func:`user_features`
+call, unless the recipe passed is already fitted; it is then applied to
+every day, so a day's score moves only when the user's own data moves.
+
+Supported: :class:`~influence_lab.scores.KloutStyle` and
+:class:`~influence_lab.scores.KredStyle` (window and half-life),
+:class:`~influence_lab.scores.SocialNetworkingPotential` (window only).
+Not supported: :class:`~influence_lab.scores.NetworkScore` (PageRank is a
+property of the whole graph) and :class:`~influence_lab.scores.RobustScore`
+(engager credibility is a window-level property); score those with
+:func:`score_dataset` on the days you need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from influence_lab.contract import Dataset
+from influence_lab.features import (
+    DAY_NS,
+    FOLLOW,
+    MENTION,
+    POST,
+    REPLY,
+    RESHARE,
+    LIKE,
+    EventArrays,
+    actor_followers_at_events,
+    day_end,
+    distinct_pair_deltas,
+    follow_state_deltas,
+    prepare_events,
+    reaction_weights,
+    split_input,
+    user_features,
+)
+from influence_lab.scores import ScoreRecipe, _add_user_columns, make_recipe
+
+__all__ = ["score_timeline", "timeline_features", "day_end"]
+
+
+@dataclass
+class _Ledger:
+    """Deltas of one feature: positions of users, days, values, and whether the state decays."""
+
+    user: np.ndarray
+    day: np.ndarray
+    value: np.ndarray
+    decays: bool
+    constant: float | None = None  # a feature with one value for everyone (e.g. NaN followers)
+
+
+class _Builder:
+    """Turns per-event contributions into ledgers for a window or a half-life."""
+
+    def __init__(
+        self, ev: EventArrays, selected: np.ndarray, window_days: int | None, half_life_days: float | None
+    ) -> None:
+        self.ev = ev
+        self.window = window_days
+        self.half_life = half_life_days
+        # position of each user code among the selected users (-1: not tracked)
+        self.position = np.full(ev.n_users, -1, dtype=np.int64)
+        self.position[selected] = np.arange(len(selected))
+        self.decay = half_life_days is not None
+
+    def _day_end_age(self, rows: np.ndarray) -> np.ndarray:
+        """Age of each event at the end of its own day, in days."""
+        ev = self.ev
+        return ((ev.day[rows] + 1) * DAY_NS - 1 - ev.ts[rows]) / DAY_NS
+
+    def _keep(self, user: np.ndarray, *arrays):
+        pos = self.position[user]
+        keep = pos >= 0
+        return (pos[keep],) + tuple(a[keep] for a in arrays)
+
+    def windowed_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> _Ledger:
+        """A windowed sum of ``value`` per event over users ``who`` (actor or target array)."""
+        rows = np.flatnonzero(mask)
+        values = np.broadcast_to(np.asarray(value, dtype=np.float64), self.ev.ts.shape)[rows]
+        day = self.ev.day[rows]
+        if self.decay:
+            values = values * np.exp2(-self._day_end_age(rows) / self.half_life)
+            pos, day, values = self._keep(who[rows], day, values)
+            return _Ledger(pos, day, values, decays=True)
+        pos, day, values = self._keep(who[rows], day, values)
+        return _Ledger(
+            np.concatenate([pos, pos]),
+            np.concatenate([day, day + self.window]),
+            np.concatenate([values, -values]),
+            decays=False,
+        )
+
+    def cumulative_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> _Ledger:
+        """A sum from the start of the data that never expires nor decays."""
+        rows = np.flatnonzero(mask)
+        values = np.broadcast_to(np.asarray(value, dtype=np.float64), self.ev.ts.shape)[rows]
+        pos, day, values = self._keep(who[rows], self.ev.day[rows], values)
+        return _Ledger(pos, day, values, decays=False)
+
+    def distinct_senders(self, mask: np.ndarray) -> _Ledger:
+        """Distinct actors per target: sliding window (last-seen deltas) or decayed by last contact."""
+        ev = self.ev
+        rows = np.flatnonzero(mask)
+        sender, receiver = ev.actor[rows], ev.target[rows]
+        if not self.decay:
+            recv, day, delta = distinct_pair_deltas(receiver, sender, ev.day[rows], ev.n_users, self.window)
+            pos, day, delta = self._keep(recv, day, delta.astype(np.float64))
+            return _Ledger(pos, day, delta, decays=False)
+        # decay: per pair and day keep the last event; its day-end weight replaces the previous one decayed
+        ts = ev.ts[rows]
+        pair = sender * ev.n_users + receiver
+        order = np.lexsort((ts, pair))
+        pair, ts, recv = pair[order], ts[order], receiver[order]
+        day = np.floor_divide(ts, DAY_NS)
+        last_of_day = np.ones(len(pair), dtype=bool)
+        last_of_day[:-1] = (pair[1:] != pair[:-1]) | (day[1:] != day[:-1])
+        pair, ts, recv, day = pair[last_of_day], ts[last_of_day], recv[last_of_day], day[last_of_day]
+        end = (day + 1) * DAY_NS - 1
+        now = np.exp2(-((end - ts) / DAY_NS) / self.half_life)
+        previous = np.zeros(len(pair))
+        same = np.zeros(len(pair), dtype=bool)
+        same[1:] = pair[1:] == pair[:-1]
+        previous[1:][same[1:]] = np.exp2(-((end[1:] - ts[:-1]) / DAY_NS) / self.half_life)[same[1:]]
+        pos, day, value = self._keep(recv, day, now - previous)
+        return _Ledger(pos, day, value, decays=True)
+
+    def first_contact(self, mask: np.ndarray) -> _Ledger:
+        """Distinct actors per target since the start of the data (cumulative)."""
+        ev = self.ev
+        rows = np.flatnonzero(mask)
+        pair = ev.actor[rows] * ev.n_users + ev.target[rows]
+        order = np.lexsort((ev.day[rows], pair))
+        pair_sorted = pair[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = pair_sorted[1:] != pair_sorted[:-1]
+        chosen = rows[order][first]
+        pos, day = self._keep(ev.target[chosen], ev.day[chosen])
+        return _Ledger(pos, day, np.ones(len(pos)), decays=False)
+
+    def posts_engaged(self, engaged_mask: np.ndarray) -> _Ledger:
+        """Posts of the window engaged after publication: +1 at the first engagement, -1 when the post leaves."""
+        ev = self.ev
+        if self.decay:
+            raise ValueError("posts_reshared/posts_replied have no half-life form; use a window.")
+        empty = _Ledger(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), decays=False)
+        if ev.post is None:
+            return empty
+        post_rows = np.flatnonzero((ev.kind == POST) & (ev.post >= 0))
+        rows = np.flatnonzero(engaged_mask & (ev.post >= 0))
+        if len(post_rows) == 0 or len(rows) == 0:
+            return empty
+        order = np.lexsort((post_rows, ev.ts[post_rows], ev.post[post_rows]))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ev.post[post_rows][order][1:] != ev.post[post_rows][order][:-1]
+        chosen = post_rows[order][first]
+        # first engagement at or after publication, per post
+        frame = pd.DataFrame({"post": ev.post[rows], "ts": ev.ts[rows]})
+        published = pd.Series(ev.ts[chosen], index=ev.post[chosen])
+        frame = frame[frame["ts"].to_numpy() >= published.reindex(frame["post"]).to_numpy(dtype=np.float64, na_value=np.inf)]
+        first_hit = frame.groupby("post")["ts"].min()
+        hit_ts = first_hit.reindex(ev.post[chosen]).to_numpy(dtype=np.float64, na_value=np.nan)
+        has_hit = ~np.isnan(hit_ts)
+        chosen, hit_day = chosen[has_hit], np.floor_divide(hit_ts[has_hit].astype(np.int64), DAY_NS)
+        leave_day = ev.day[chosen] + self.window
+        counted = hit_day < leave_day
+        chosen, hit_day, leave_day = chosen[counted], hit_day[counted], leave_day[counted]
+        pos, hit_day, leave_day = self._keep(ev.actor[chosen], hit_day, leave_day)
+        return _Ledger(
+            np.concatenate([pos, pos]),
+            np.concatenate([hit_day, leave_day]),
+            np.concatenate([np.ones(len(pos)), -np.ones(len(pos))]),
+            decays=False,
+        )
+
+
+def timeline_features(
+    ev: EventArrays,
+    names: Iterable[str],
+    selected: np.ndarray,
+    *,
+    window_days: int | None,
+    half_life_days: float | None,
+    activity_exponent: float = 0.5,
+    standing_window_days: int = 90,
+    big_actor_followers: int = 10_000,
+) -> dict[str, _Ledger]:
+    """Ledgers (per-day deltas) of the named features for the selected user codes."""
+    b = _Builder(ev, selected, window_days, half_life_days)
+    eng = ev.engagement
+    kind = ev.kind
+    names = list(names)
+    ledgers: dict[str, _Ledger] = {}
+    weights = None
+    if {"weighted_reactions", "standing_weighted_reactions"} & set(names):
+        weights = reaction_weights(
+            ev, activity_exponent=activity_exponent, standing_window_days=standing_window_days
+        )
+    received_by_kind = {
+        "reshares_received": RESHARE,
+        "likes_received": LIKE,
+        "replies_received": REPLY,
+        "mentions_received": MENTION,
+    }
+    other = (ev.target >= 0) & (ev.actor != ev.target)
+    for name in names:
+        if name in received_by_kind:
+            ledgers[name] = b.windowed_sum(eng & (kind == received_by_kind[name]), ev.target)
+        elif name == "reactions_received":
+            ledgers[name] = b.windowed_sum(eng, ev.target)
+        elif name == "unique_engagers":
+            ledgers[name] = b.distinct_senders(eng)
+        elif name == "unique_resharers_mentioners":
+            ledgers[name] = b.distinct_senders(eng & np.isin(kind, [RESHARE, MENTION]))
+        elif name == "weighted_reactions":
+            ledgers[name] = b.windowed_sum(eng, ev.target, weights[0])
+        elif name == "standing_weighted_reactions":
+            ledgers[name] = b.windowed_sum(eng, ev.target, weights[0] * np.log1p(weights[1]))
+        elif name == "posts":
+            ledgers[name] = b.windowed_sum(kind == POST, ev.actor)
+        elif name == "posts_with_id":
+            has_id = np.zeros(len(kind), dtype=bool) if ev.post is None else ev.post >= 0
+            ledgers[name] = b.windowed_sum((kind == POST) & has_id, ev.actor)
+        elif name == "published_items":
+            ledgers[name] = b.windowed_sum(
+                (kind == POST) | (eng & np.isin(kind, [RESHARE, REPLY, MENTION])), ev.actor
+            )
+        elif name == "follows_received":
+            ledgers[name] = b.windowed_sum((kind == FOLLOW) & other, ev.target)
+        elif name == "big_actor_actions_received":
+            if ev.has_follows:
+                change, follow_mask = follow_state_deltas(ev)
+                actor_followers = actor_followers_at_events(ev, change, follow_mask)
+                mask = np.isin(kind, [RESHARE, REPLY, MENTION, FOLLOW]) & other & (actor_followers > big_actor_followers)
+                ledgers[name] = b.windowed_sum(mask, ev.target)
+            else:
+                ledgers[name] = _Ledger(*_empty(), decays=False)
+        elif name == "outreach_actions":
+            ledgers[name] = b.cumulative_sum(eng & np.isin(kind, [RESHARE, REPLY, MENTION]), ev.actor)
+        elif name == "followers":
+            if ev.has_follows:
+                change, follow_mask = follow_state_deltas(ev)
+                ledgers[name] = b.cumulative_sum(follow_mask, ev.target, change.astype(np.float64))
+            else:
+                ledgers[name] = _Ledger(*_empty(), decays=False, constant=np.nan)
+        elif name == "audience_proxy":
+            ledgers[name] = b.first_contact(eng)
+        elif name == "posts_reshared":
+            ledgers[name] = b.posts_engaged(eng & (kind == RESHARE))
+        elif name == "posts_replied":
+            ledgers[name] = b.posts_engaged(eng & (kind == REPLY))
+        else:
+            raise ValueError(f"score_timeline: feature {name!r} has no incremental form.")
+    return ledgers
+
+
+def _empty():
+    return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+
+
+def _day_number(value, name: str) -> int:
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return int(stamp.normalize().value // DAY_NS)
+
+
+def score_timeline(
+    events: Dataset | pd.DataFrame,
+    recipe: str | ScoreRecipe = "klout",
+    *,
+    start=None,
+    end=None,
+    window_days: int | None = None,
+    half_life_days: float | None = None,
+    users=None,
+    calibration_day=None,
+    format: str = "long",
+    components: bool = False,
+    **params,
+) -> pd.DataFrame:
+    """Score per user per day from ``start`` to ``end`` (UTC days, inclusive), incrementally.
+
+    ``recipe`` is a name or instance (see module docstring for the supported
+    ones); ``params`` are its hyperparameters when it is a name. Day d is
+    scored as of the end of day d with a rolling window of ``window_days``
+    whole days (default: the recipe's, 90) or, with ``half_life_days``, an
+    exponential decay over all earlier data. The calibration is fitted once
+    on ``calibration_day`` (default ``end``) unless the recipe is already
+    fitted; ``attrs["model"]`` holds it, so ``score_dataset(...,
+    as_of=day_end(d), recipe=attrs["model"])`` reproduces day d.
+
+    ``users``: ids (or a users table) to report; default every user seen up
+    to ``end``, each from the day of their first event. ``format="long"``
+    gives columns day, user_id, score (plus the recipe's other outputs with
+    ``components=True``); ``"wide"`` a user x day table of scores (NaN before
+    a user's first event).
+    """
+    model = make_recipe(recipe, **params)
+    if model.timeline_features is None:
+        raise NotImplementedError(
+            f"score_timeline: {type(model).__name__} has no incremental form (see influence_lab.timeline). "
+            "How to fix: call score_dataset(..., as_of=day_end(day)) for the days you need."
+        )
+    if half_life_days is not None and not model.timeline_decay:
+        raise NotImplementedError(f"score_timeline: {type(model).__name__} supports a window only, not half_life_days.")
+    if format not in ("long", "wide"):
+        raise ValueError(f"score_timeline: format must be 'long' or 'wide'; got {format!r}.")
+    event_table, users_table = split_input(events, users if isinstance(users, pd.DataFrame) else None)
+    wanted = None if users is None or isinstance(users, pd.DataFrame) else pd.Index(list(users), dtype="str")
+    ev = prepare_events(event_table, users_table if users_table is not None else wanted)
+    if len(ev.ts) == 0:
+        raise ValueError("score_timeline: the events table is empty.")
+    first_day = _day_number(start, "start") if start is not None else int(ev.day.min())
+    last_day = _day_number(end, "end") if end is not None else int(ev.day.max())
+    if last_day < first_day:
+        raise ValueError(f"score_timeline: end ({end}) is before start ({start}).")
+    window = None
+    if half_life_days is None:
+        window = model.window_days if window_days is None else window_days
+        if int(window) != window or window < 1:
+            raise ValueError(f"score_timeline: window_days must be a whole number of days >= 1; got {window!r}.")
+        window = int(window)
+    elif not half_life_days > 0:
+        raise ValueError(f"score_timeline: half_life_days must be > 0; got {half_life_days!r}.")
+
+    # calibration: once, on the reference day, with a direct computation
+    if not model.is_fitted:
+        reference = day_end(pd.Timestamp((calibration_day_number := (
+            _day_number(calibration_day, "calibration_day") if calibration_day is not None else last_day
+        )) * DAY_NS, tz="UTC"))
+        features = user_features(
+            event_table,
+            as_of=reference,
+            window_days=float(window if window is not None else model.window_days),
+            users=users_table,
+            half_life_days=half_life_days,
+            **model.feature_kwargs(),
+        )
+        model.fit(_add_user_columns(features, users_table, model.user_columns()))
+        model.calibration_day_ = pd.Timestamp(calibration_day_number * DAY_NS, tz="UTC")
+
+    # events after the last day never matter
+    ev = ev.take(ev.day <= last_day)
+    seen_day = np.full(ev.n_users, np.iinfo(np.int64).max)
+    np.minimum.at(seen_day, ev.actor, ev.day)
+    has_target = ev.target >= 0
+    np.minimum.at(seen_day, ev.target[has_target], ev.day[has_target])
+    if wanted is not None:
+        selected = ev.user_ids.get_indexer(wanted)
+    elif users_table is not None:
+        selected = ev.user_ids.get_indexer(users_table["user_id"].astype(str))
+    else:
+        selected = np.flatnonzero(seen_day <= last_day)
+    selected_ids = ev.user_ids[selected]
+
+    kwargs = model.feature_kwargs()
+    ledgers = timeline_features(
+        ev,
+        model.timeline_features,
+        selected,
+        window_days=window,
+        half_life_days=half_life_days,
+        activity_exponent=kwargs.get("activity_exponent", 0.5),
+        standing_window_days=kwargs.get("standing_window_days", 90),
+        big_actor_followers=kwargs.get("big_actor_followers", 10_000),
+    )
+    static = pd.DataFrame(index=pd.Index(selected_ids, name="user_id"))
+    static = _add_user_columns(static, users_table, model.user_columns())
+
+    n_days = last_day - first_day + 1
+    n_sel = len(selected)
+    decay_factor = 1.0 if half_life_days is None else float(np.exp2(-1.0 / half_life_days))
+    states, slices = {}, {}
+    for name, ledger in ledgers.items():
+        order = np.argsort(ledger.day, kind="stable")
+        user, day, value = ledger.user[order], ledger.day[order], ledger.value[order]
+        before = day < first_day
+        state = np.zeros(n_sel)
+        if before.any():
+            factor = decay_factor ** (first_day - 1 - day[before]) if ledger.decays else 1.0
+            np.add.at(state, user[before], value[before] * factor)
+        bounds = np.searchsorted(day, np.arange(first_day, last_day + 2))
+        states[name] = state
+        slices[name] = (user, value, bounds, ledger.decays, ledger.constant)
+
+    outputs: dict[str, np.ndarray] = {}
+    for d in range(n_days):
+        arrays = {}
+        for name, state in states.items():
+            user, value, bounds, decays, constant = slices[name]
+            if decays:
+                state *= decay_factor
+            a, b = bounds[d], bounds[d + 1]
+            if b > a:
+                np.add.at(state, user[a:b], value[a:b])
+            arrays[name] = np.full(n_sel, constant) if constant is not None else state.copy()
+        scored = model._score_arrays(arrays, static)
+        if not outputs:
+            keep = scored.keys() if components else ["score"]
+            outputs = {k: np.empty((n_sel, n_days)) for k in keep}
+        for k in outputs:
+            outputs[k][:, d] = scored[k]
+
+    days = pd.DatetimeIndex(pd.to_datetime((first_day + np.arange(n_days)) * DAY_NS, utc=True), name="day")
+    active = seen_day[selected][:, None] <= (first_day + np.arange(n_days))[None, :]
+    if wanted is not None or users_table is not None:
+        active[:] = True
+    if format == "wide":
+        wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=static.index, columns=days)
+        wide.attrs.update(recipe=model.name, model=model, window_days=window, half_life_days=half_life_days)
+        return wide
+    rows_user, rows_day = np.nonzero(active.T)[1], np.nonzero(active.T)[0]
+    long = pd.DataFrame(
+        {
+            "day": days[rows_day],
+            "user_id": pd.Series(selected_ids[rows_user], dtype="str"),
+        }
+    )
+    for k, values in outputs.items():
+        long[k] = values[rows_user, rows_day]
+    long.attrs.update(recipe=model.name, model=model, window_days=window, half_life_days=half_life_days)
+    return long
