@@ -219,7 +219,7 @@ def engagement_graph(
                 f"of kind {list(kinds)} have an empty {column}",
                 positions[empty],
                 column,
-                f"every engagement needs both ends; fix or remove these rows (see influence_lab.validate_events).",
+                "every engagement needs both ends; fix or remove these rows (see influence_lab.validate_events).",
             )
     event_weight = _event_weights(selected, weight, positions)
 
@@ -357,8 +357,10 @@ def pagerank(
 
     Stops, like networkx, when the L1 change of one step is below
     ``n * tol``: the result sums to 1 and at the same ``tol`` equals
-    networkx's to rounding error. The default ``tol`` is far tighter than
-    networkx's 1e-6 (which on a large graph stops after a handful of steps).
+    networkx's to rounding error. The L1 distance to the exact fixed point
+    is then at most ``n * tol * alpha / (1 - alpha)``: the default ``tol``
+    is far tighter than networkx's 1e-6 (which on a large graph stops after
+    a handful of steps); pass 1e-16 for results exact to ~1e-11.
 
     Nodes nobody points to receive only teleport and dangling mass, which is
     the same for all of them up to the fixed vectors: they are carried as two
@@ -448,7 +450,8 @@ def _aligned(values, users: pd.Index, name: str):
         return values
     series = pd.Series(values) if isinstance(values, Mapping) and not isinstance(values, pd.Series) else values
     if series.index.has_duplicates:
-        raise ValueError(f"pagerank_series: `{name}` repeats user id(s) {list(series.index[series.index.duplicated()][:_MAX_SHOWN])}.")
+        repeated = list(series.index[series.index.duplicated()][:_MAX_SHOWN])
+        raise ValueError(f"pagerank_series: `{name}` repeats user id(s) {repeated}; give each user one value.")
     unknown = ~series.index.isin(users)
     if unknown.any():
         raise ValueError(

@@ -187,7 +187,9 @@ def test_hand_built_graph_with_dangling_isolated_and_self_loop_matches_networkx(
     ):
         expected = nx_ranks(g, range(6), tol=TIGHT, **kwargs)
         vectors = {
-            key: np.array([value.get(node, 0.0) for node in range(6)]) for key, value in kwargs.items() if key != "alpha"
+            key: np.array([value.get(node, 0.0) for node in range(6)])
+            for key, value in kwargs.items()
+            if key != "alpha"
         }
         ours = pagerank(adjacency, alpha=kwargs.get("alpha", 0.85), tol=TIGHT, **vectors)
         assert np.abs(ours - expected).max() < 1e-12, kwargs
@@ -325,7 +327,9 @@ def test_matches_networkx_and_the_linear_solve_on_random_graphs(case):
     adjacency, g = as_inputs(n, edges)
     ours = pagerank(sp.csr_array(adjacency), alpha=alpha, personalization=personalization, dangling=dangling, tol=TIGHT)
     as_dict = lambda v: None if v is None else dict(enumerate(map(float, v)))  # noqa: E731
-    theirs = nx_ranks(g, range(n), alpha=alpha, personalization=as_dict(personalization), dangling=as_dict(dangling), tol=TIGHT)
+    theirs = nx_ranks(
+        g, range(n), alpha=alpha, personalization=as_dict(personalization), dangling=as_dict(dangling), tol=TIGHT
+    )
     assert np.abs(ours - theirs).max() < 1e-12
     assert ours.sum() == pytest.approx(1.0, abs=1e-12) and (ours >= 0).all()
     teleport = np.full(n, 1 / n) if personalization is None else np.array(personalization) / sum(personalization)
@@ -347,7 +351,10 @@ def test_relabelling_nodes_permutes_the_ranks(case, random):
     teleport = None if personalization is None else np.array(personalization, dtype=float)
     ranks = pagerank(adjacency, alpha=alpha, personalization=teleport, tol=TIGHT)
     relabelled = pagerank(
-        adjacency[np.ix_(perm, perm)], alpha=alpha, personalization=None if teleport is None else teleport[perm], tol=TIGHT
+        adjacency[np.ix_(perm, perm)],
+        alpha=alpha,
+        personalization=None if teleport is None else teleport[perm],
+        tol=TIGHT,
     )
     assert np.abs(relabelled - ranks[perm]).max() < 1e-13
 
