@@ -47,9 +47,9 @@ def _generate(args: argparse.Namespace) -> int:
     sample = _sample_module()
     config = None
     if args.seed is not None:
-        from influence_lab.simulate import SimulationConfig
+        from influence_lab.simulate import WorldConfig
 
-        config = SimulationConfig(seed=args.seed)
+        config = WorldConfig().replace(seed=args.seed)  # the shipped world, another draw
     written = sample.generate_sample(directory=args.out, config=config)
     where = args.out if args.out is not None else paths.sample_dir()
     _say(f"Wrote the synthetic sample to {where}:")

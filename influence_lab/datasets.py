@@ -388,6 +388,13 @@ def _format_error(content: bytes, source: str, columns: tuple[str, ...], detail:
     fields = pc.split_pattern(arr, " ")
     counts = pc.list_value_length(fields).to_numpy(zero_copy_only=False)
     expected_layout = " ".join(columns)
+    if not lines:
+        return RawFormatError(
+            f"{source}: the file is empty; expected lines reading '{expected_layout}'.",
+            path=source,
+            line=None,
+            column=None,
+        )
     wrong = np.flatnonzero(counts != len(columns))
     if wrong.size:
         pos = int(wrong[0])
@@ -466,8 +473,8 @@ def _kind_codes(table: pa.Table, entry: RemoteDataset, source: str) -> np.ndarra
                 unknown,
                 table["kind"],
                 f"have a kind other than {', '.join(labels)}",
-                f"the file must use {', '.join(labels)} ({', '.join(f'{k} -> {v}' for k, v in entry.kinds.items())}); "
-                "re-fetch the original with `influence-lab data fetch --force`.",
+                f"correct those lines: the kind column holds one of {', '.join(labels)} "
+                f"({', '.join(f'{k} -> {v}' for k, v in entry.kinds.items())}).",
             ),
             path=source,
             line=int(unknown[0]) + 1,

@@ -408,6 +408,11 @@ def test_unparseable_lines_name_file_line_and_column(tmp_path, text, line, colum
         assert f"({column})" in message
 
 
+def test_empty_file_is_named(tmp_path):
+    with pytest.raises(datasets.RawFormatError, match="the file is empty"):
+        datasets.read_file(write(tmp_path, b""), "collegemsg")
+
+
 def test_truncated_local_gz_is_named(tmp_path):
     path = tmp_path / "cut.txt.gz"
     path.write_bytes(gzip.compress(b"1 2 1341100972 RT\n" * 100)[:30])
