@@ -53,7 +53,9 @@ def _compare(name: str, load, mirror: Path | None) -> dict:
     for _ in range(REPEATS):
         bare_runs.append(_timed(lambda: pd.read_csv(path, sep=" ", header=None)))
         load_runs.append(_timed(load))
-    validate_runs = [_timed(lambda: validate_events(dataset.events, source=str(path), line_offset=1)) for _ in range(REPEATS)]
+    validate_runs = [
+        _timed(lambda: validate_events(dataset.events, source=str(path), line_offset=1)) for _ in range(REPEATS)
+    ]
     hash_runs = [_timed(lambda: sha256_of_content(path)) for _ in range(REPEATS)]
     bare, loaded = statistics.median(bare_runs), statistics.median(load_runs)
     return {
@@ -84,7 +86,10 @@ def main() -> dict:
         "collegemsg": _compare("collegemsg", datasets.load_collegemsg, mirror),
     }
     print(f"cache: {cache_dir()}   median of {REPEATS} runs, interleaved; goal: load within {GOAL_RATIO}x of bare")
-    print(f"{'dataset':<11} {'rows':>8} {'bare read_csv':>14} {'load_*()':>10} {'ratio':>6}  {'validator alone':>15}  {'hash alone':>10}")
+    print(
+        f"{'dataset':<11} {'rows':>8} {'bare read_csv':>14} {'load_*()':>10} {'ratio':>6}"
+        f"  {'validator alone':>15}  {'hash alone':>10}"
+    )
     for name, r in results.items():
         print(
             f"{name:<11} {r['rows']:>8,} {r['bare_read_csv_s']:>13.3f}s {r['load_s']:>9.3f}s {r['ratio']:>5.2f}x"

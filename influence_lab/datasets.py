@@ -45,7 +45,6 @@ from influence_lab.contract import (
     EVENT_KINDS,
     ID_DTYPE,
     KIND_DTYPE,
-    TIMESTAMP_DTYPE,
     Dataset,
     empty_outcomes,
     validate_events,
@@ -427,7 +426,9 @@ def _format_error(content: bytes, source: str, columns: tuple[str, ...], detail:
                 line=pos + 1,
                 column=column,
             )
-    return RawFormatError(f"{source}: cannot be parsed as '{expected_layout}': {detail}", path=source, line=None, column=None)
+    return RawFormatError(
+        f"{source}: cannot be parsed as '{expected_layout}': {detail}", path=source, line=None, column=None
+    )
 
 
 def _parse(content: bytes, source: str, columns: tuple[str, ...]) -> pa.Table:
@@ -447,10 +448,16 @@ def _parse(content: bytes, source: str, columns: tuple[str, ...]) -> pa.Table:
         raise _format_error(content, source, columns, str(exc)) from None
 
 
-def _first_rows_message(source: str, column: str, index: int, positions: np.ndarray, values: pa.ChunkedArray, problem: str, fix: str) -> str:
+def _first_rows_message(
+    source: str, column: str, index: int, positions: np.ndarray, values: pa.ChunkedArray, problem: str, fix: str
+) -> str:
+    """Name the first offending lines (row i is line i + 1) of one column, and the fix."""
     shown = ", ".join(f"line {int(p) + 1}: {values[int(p)].as_py()!r}" for p in positions[:5])
     more = f" and {positions.size - 5:,} more" if positions.size > 5 else ""
-    return f"{source}: column {index + 1} ({column}): {positions.size:,} lines {problem} ({shown}{more}). How to fix: {fix}"
+    return (
+        f"{source}: column {index + 1} ({column}): {positions.size:,} lines {problem} ({shown}{more}). "
+        f"How to fix: {fix}"
+    )
 
 
 def _kind_codes(table: pa.Table, entry: RemoteDataset, source: str) -> np.ndarray:
