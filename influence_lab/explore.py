@@ -35,18 +35,23 @@ def events_by_kind(events: pd.DataFrame) -> pd.Series:
 
 
 def activity_over_time(events: pd.DataFrame, *, freq: str = "D", kinds=None) -> pd.DataFrame:
-    """Events per period and kind (wide: one column per kind present), with empty periods as 0."""
+    """Events per period and kind (wide: one column per kind present), with empty periods as 0.
+
+    ``freq`` is a pandas period alias ("h", "D", "W", "M"); the index holds
+    each period's start in UTC.
+    """
     kinds = list(kinds) if kinds is not None else [k for k in EVENT_KINDS if (events["kind"] == k).any()]
     subset = events[events["kind"].isin(kinds)]
-    period = subset["timestamp"].dt.floor(freq)
+    periods = subset["timestamp"].dt.tz_convert(None).dt.to_period(freq)
     counts = (
-        pd.crosstab(period, subset["kind"].astype(str)).reindex(columns=kinds, fill_value=0)
+        pd.crosstab(periods, subset["kind"].astype(str)).reindex(columns=kinds, fill_value=0)
         if len(subset)
         else pd.DataFrame(columns=kinds)
     )
     if len(counts):
-        full = pd.date_range(counts.index.min(), counts.index.max(), freq=freq)
+        full = pd.period_range(counts.index.min(), counts.index.max(), freq=counts.index.freq)
         counts = counts.reindex(full, fill_value=0)
+        counts.index = counts.index.start_time.tz_localize("UTC")
     counts.index.name = "period"
     counts.columns.name = "kind"
     return counts
