@@ -517,13 +517,13 @@ class CaseConfig:
     joker_posting_rate: float = 0.3
     joker_popularity_quantile: float = 0.85
     dino_posting_rate: float = 0.25
-    dino_popularity_quantile: float = 0.85
+    dino_popularity_quantile: float = 0.95
     #: The dinosaur fan: days of the dinosaur posts and their appeal multiplier (they got reshared).
     dino_post_times: tuple[str, ...] = (
         "2012-02-11T17:20:00", "2012-03-03T16:05:00", "2012-03-24T18:40:00", "2012-04-21T15:30:00",
         "2012-05-19T19:10:00", "2012-06-16T14:45:00", "2012-07-14T20:00:00", "2012-09-08T16:25:00",
     )
-    dino_appeal: float = 20.0
+    dino_appeal: float = 12.0
     #: Job candidates are the accounts (among these personas, not gaming, not another case) closest to these
     #: percentiles of engagement received in the window (Wired, April 2012: scores 34 and 67).
     candidate_personas: tuple[str, ...] = ("pr_marketing", "journalist")
@@ -983,6 +983,8 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
     interests[3, t["health"]] = False
     expertise[3, t["health"]] = False
     posting_rate[3], posting_rate[4] = c.joker_posting_rate, c.dino_posting_rate
+    # The scripted accounts exist before 2012 so that their stories fall inside the year.
+    created[2:5] = np.minimum(created[2:5], _seconds("2011-06-30"))
     popularity[3] = np.quantile(popularity[real & ~is_bot], c.joker_popularity_quantile)
     popularity[4] = np.quantile(popularity[real & ~is_bot], c.dino_popularity_quantile)
 

@@ -1,0 +1,432 @@
+"""The shipped synthetic sample in ``data/``: write it, regenerate it, load it, verify it.
+
+The sample is the default synthetic world (:func:`influence_lab.simulate.generate_world`)
+stored as four gzipped CSV files and a ``MANIFEST.json``:
+
+``users.csv.gz``, ``events.csv.gz``, ``outcomes.csv.gz``, ``true_life_events.csv.gz``
+    UTF-8 CSV with a header, ``\\n`` line ends, a fixed column order,
+    timestamps as ISO 8601 in UTC with a ``Z`` (``2012-04-16T09:30:00Z``),
+    floats with ``%.15g`` (the generator rounds them first, so they
+    round-trip exactly), empty cells for missing values. Gzip with mtime 0
+    and no file name, so the bytes are reproducible too.
+``MANIFEST.json``
+    Rows, columns, dtypes and the SHA-256 of the DECOMPRESSED content of
+    each file (:func:`influence_lab.hashing.sha256_of_content`), plus the
+    generating configuration and the package version.
+
+Why gzipped CSV: any tool can read it (a spreadsheet, R, ``zcat | head``),
+diffs of the manifest show when content changed, and gzip keeps the whole
+sample a few MB. :func:`load_sample` reads it with pyarrow's multithreaded
+CSV reader and explicit types, then validates every table against the
+contract (always: a file edited by hand must fail loudly, naming the file,
+the column and the line).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from influence_lab import __version__, paths
+from influence_lab.contract import (
+    EVENT_COLUMNS,
+    EVENT_OPTIONAL,
+    ID_DTYPE,
+    ContractError,
+    Dataset,
+    validate_events,
+    validate_outcomes,
+    validate_users,
+)
+from influence_lab.hashing import sha256_of_content
+
+#: Table name -> file name, in the order they are written.
+SAMPLE_FILES: dict[str, str] = {
+    "users": "users.csv.gz",
+    "events": "events.csv.gz",
+    "outcomes": "outcomes.csv.gz",
+    "true_life_events": "true_life_events.csv.gz",
+}
+MANIFEST_NAME = "MANIFEST.json"
+FORMAT = "influence-lab sample, gzipped CSV, version 1"
+FLOAT_FORMAT = "%.15g"
+_LINE_OFFSET = 2  # row 0 of a table is line 2 of its file (line 1 is the header)
+_HOW_TO_REGENERATE = "regenerate it with `influence-lab data generate` (or `make data`)"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The result of checking one sample file against MANIFEST.json."""
+
+    #: The file checked.
+    path: str
+    #: SHA-256 of the decompressed content that MANIFEST.json records (None if not listed).
+    expected: str | None
+    #: SHA-256 of the file's decompressed content now (None if the file is missing).
+    actual: str | None
+    #: True when both are present and equal.
+    ok: bool
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------
+
+
+def _timestamp_strings(series: pd.Series) -> np.ndarray:
+    """ISO 8601 UTC strings with a Z; whole seconds unless a value needs more."""
+    values = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    ns = values.view(np.int64)
+    unit = "s" if not (ns[~missing] % 1_000_000_000).any() else "ns"
+    text = np.datetime_as_string(values.astype(f"datetime64[{unit}]"), unit=unit).astype(object) + "Z"
+    text[missing] = ""
+    return text
+
+
+def _ordered_columns(table: str, df: pd.DataFrame) -> list[str]:
+    """The file's column order: the contract's columns first, then the rest as they come."""
+    if table == "events":
+        first = [c for c in EVENT_COLUMNS + EVENT_OPTIONAL if c in df.columns]
+    elif table == "users":
+        first = [c for c in ("user_id", "handle", "created_at", "persona") if c in df.columns]
+    elif table == "outcomes":
+        first = ["user_id", "period", "metric", "value"]
+    else:
+        first = []
+    return first + [c for c in df.columns if c not in first]
+
+
+def _csv_text(table: str, df: pd.DataFrame) -> tuple[str, dict[str, Any]]:
+    """The CSV text of one table and its column description for the manifest."""
+    columns = _ordered_columns(table, df)
+    out = {}
+    described = []
+    for name in columns:
+        col = df[name]
+        entry: dict[str, Any] = {"name": name}
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            out[name] = _timestamp_strings(col)
+            entry["dtype"] = "timestamp"
+        elif isinstance(col.dtype, pd.CategoricalDtype):
+            out[name] = col.astype(ID_DTYPE)
+            entry["dtype"] = "category"
+            entry["categories"] = [str(c) for c in col.cat.categories]
+        elif pd.api.types.is_float_dtype(col.dtype):
+            out[name] = col.astype("float64")
+            entry["dtype"] = "float64"
+        elif pd.api.types.is_integer_dtype(col.dtype) and not col.isna().any():
+            out[name] = col.astype("int64")
+            entry["dtype"] = "int64"
+        elif pd.api.types.is_bool_dtype(col.dtype):
+            out[name] = col.astype("int64")
+            entry["dtype"] = "bool"
+        else:
+            out[name] = col.astype(ID_DTYPE)
+            entry["dtype"] = "str"
+        described.append(entry)
+    text = pd.DataFrame(out).to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT, na_rep="")
+    return text, {"columns": described}
+
+
+def _write_gzip_atomic(path: Path, data: bytes) -> None:
+    """Write gzip bytes with mtime 0 and no name, via a temporary file renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+            gz.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_sample(dataset: Dataset, directory: str | Path, *, config: Any = None) -> dict[str, Any]:
+    """Write ``dataset`` as the sample format into ``directory``; return the manifest.
+
+    ``config`` (a :class:`~influence_lab.simulate.WorldConfig`) is recorded in
+    the manifest when given. The content is deterministic: the same dataset
+    gives byte-identical files.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "users": dataset.users,
+        "events": dataset.events,
+        "outcomes": dataset.outcomes,
+        "true_life_events": dataset.truth.get("true_life_events"),
+    }
+    files: dict[str, Any] = {}
+    for table, file_name in SAMPLE_FILES.items():
+        df = tables[table]
+        if df is None:
+            continue
+        text, description = _csv_text(table, df)
+        path = directory / file_name
+        _write_gzip_atomic(path, text.encode("utf-8"))
+        files[file_name] = {
+            "table": table,
+            "rows": int(len(df)),
+            **description,
+            "sha256": sha256_of_content(path),
+        }
+    manifest = {
+        "format": FORMAT,
+        "name": dataset.name,
+        "description": dataset.description,
+        "package_version": __version__,
+        "generator": "influence_lab.simulate.generate_world" if config is not None else None,
+        "config": config.to_dict() if config is not None else None,
+        "removed": dict(dataset.removed),
+        "files": files,
+    }
+    fd, tmp = tempfile.mkstemp(prefix=MANIFEST_NAME + ".", suffix=".tmp", dir=directory)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2)
+        handle.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, directory / MANIFEST_NAME)
+    return manifest
+
+
+def generate_sample(directory: str | Path | None = None, config: Any = None) -> dict[str, Any]:
+    """Generate the synthetic world and write it as the sample (default: the shipped ``data/``).
+
+    This is what ``influence-lab data generate`` and ``make data`` run; with
+    the default config the content hashes equal the committed MANIFEST.json.
+    """
+    from influence_lab.simulate import WorldConfig, generate_world
+
+    config = config or WorldConfig()
+    dataset = generate_world(config)
+    return write_sample(dataset, Path(directory) if directory is not None else paths.sample_dir(), config=config)
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------
+
+
+def read_manifest(directory: str | Path | None = None) -> dict[str, Any]:
+    """The sample's MANIFEST.json as a dict; a clear error if it is missing or unreadable."""
+    directory = Path(directory) if directory is not None else paths.sample_dir()
+    path = directory / MANIFEST_NAME
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no sample manifest here; {_HOW_TO_REGENERATE}.")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error}); {_HOW_TO_REGENERATE}.") from error
+
+
+_ARROW_TYPES = {
+    "timestamp": pa.timestamp("s", tz="UTC"),
+    "float64": pa.float64(),
+    "int64": pa.int64(),
+    "bool": pa.int64(),
+    "str": pa.string(),
+    "category": pa.string(),  # cast to the manifest's categories after reading (faster than dictionaries)
+}
+
+
+def _string_mapper(arrow_type: pa.DataType) -> Any:
+    return ID_DTYPE if arrow_type in (pa.string(), pa.large_string()) else None
+
+
+def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
+    """Read one sample CSV with explicit types; on a conversion error, read it as text.
+
+    The text fallback lets the contract's validators report the file, column
+    and line of a bad value instead of a bare parser error.
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: sample file is missing; {_HOW_TO_REGENERATE}.")
+    columns = entry["columns"]
+    names = [c["name"] for c in columns]
+    timestamp_cols = [c["name"] for c in columns if c["dtype"] == "timestamp"]
+    read = pacsv.ReadOptions(use_threads=True, block_size=1 << 23)
+    try:
+        # pyarrow parses the ISO 8601 "Z" timestamps itself; a value with fractional seconds
+        # (never written by the generator) falls back to the text path below.
+        types = {c["name"]: _ARROW_TYPES[c["dtype"]] for c in columns}
+        convert = pacsv.ConvertOptions(
+            column_types=types, null_values=[""], strings_can_be_null=True, include_columns=names
+        )
+        table = pacsv.read_csv(path, read_options=read, convert_options=convert)
+        df = table.to_pandas(types_mapper=_string_mapper, ignore_metadata=True)
+        for name in timestamp_cols:
+            df[name] = df[name].astype("datetime64[ns, UTC]")
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError):
+        convert = pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, null_values=[""], strings_can_be_null=True
+        )
+        table = pacsv.read_csv(path, read_options=read, convert_options=convert)
+        df = table.to_pandas(types_mapper=_string_mapper, ignore_metadata=True)
+        missing = [n for n in names if n not in df.columns]
+        if missing:
+            raise ContractError(
+                f"{path}: missing column(s) {missing} that MANIFEST.json lists; {_HOW_TO_REGENERATE}.",
+                table=entry.get("table", "?"),
+                column=missing[0],
+                source=str(path),
+            )
+        for c in columns:
+            name, dtype = c["name"], c["dtype"]
+            if dtype in ("float64", "int64", "bool") and name not in ("value",):
+                numeric = pd.to_numeric(df[name], errors="coerce")
+                bad = (numeric.isna() & df[name].notna()).to_numpy(dtype=bool)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise ContractError(
+                        f"{path}: column '{name}': row {row} (line {row + _LINE_OFFSET} of the file) holds "
+                        f"{df[name].iloc[row]!r}, not a number.\nHow to fix: {_HOW_TO_REGENERATE}.",
+                        table=entry.get("table", "?"),
+                        column=name,
+                        rows=[row],
+                        source=str(path),
+                    )
+                df[name] = numeric.astype("int64" if dtype != "float64" and not numeric.isna().any() else "float64")
+    for c in columns:
+        if c["dtype"] == "category" and not (entry.get("table") == "events" and c["name"] == "kind"):
+            # (events.kind is left as text: validate_events checks it and casts to the contract's kinds.)
+            df[c["name"]] = _categorical(df[c["name"]], c["categories"])
+        elif c["dtype"] == "bool":
+            df[c["name"]] = df[c["name"]].astype(bool)
+    return df[names]
+
+
+def _categorical(column: pd.Series, categories: list[str]) -> pd.Series:
+    """A categorical column with the manifest's categories (values outside them stay visible as text)."""
+    text = column.astype(ID_DTYPE)
+    if not text.dropna().isin(categories).all():
+        return text  # the validators (or the caller) report the unknown values
+    return text.astype(pd.CategoricalDtype(categories))
+
+
+def _check_rows(path: Path, df: pd.DataFrame, entry: dict[str, Any]) -> None:
+    if len(df) != entry["rows"]:
+        raise ContractError(
+            f"{path}: {len(df):,} rows, but MANIFEST.json records {entry['rows']:,}: the file was cut short or "
+            f"edited. Run `influence-lab data verify`, then {_HOW_TO_REGENERATE}.",
+            table=entry.get("table", "?"),
+            source=str(path),
+        )
+
+
+def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> pd.DataFrame:
+    """Check the ground-truth life events: known users, UTC timestamps, end after start, availability in [0, 1]."""
+    required = ["user_id", "event", "start", "end", "availability"]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ContractError(
+            f"{path}: missing column(s) {missing}; {_HOW_TO_REGENERATE}.",
+            table="true_life_events", column=missing[0], source=str(path),
+        )
+    out = df.copy()
+    for name in ("start", "end"):
+        if not isinstance(out[name].dtype, pd.DatetimeTZDtype):
+            parsed = pd.to_datetime(out[name].astype(ID_DTYPE), errors="coerce", utc=True, format="ISO8601")
+            out[name] = parsed
+        bad = out[name].isna().to_numpy(dtype=bool)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ContractError(
+                f"{path}: column '{name}': row {row} (line {row + _LINE_OFFSET}) is not an ISO 8601 UTC time.",
+                table="true_life_events", column=name, rows=[row], source=str(path),
+            )
+        out[name] = out[name].astype("datetime64[ns, UTC]")
+    checks = [
+        ("user_id", ~out["user_id"].isin(user_ids).to_numpy(dtype=bool), "names a user not in users.csv.gz"),
+        ("end", (out["end"] <= out["start"]).to_numpy(dtype=bool), "ends before it starts"),
+        (
+            "availability",
+            ~pd.to_numeric(out["availability"], errors="coerce").between(0, 1).to_numpy(dtype=bool),
+            "is not a number in [0, 1]",
+        ),
+    ]
+    for column, bad, problem in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise ContractError(
+                f"{path}: column '{column}': {int(bad.sum())} row(s) {problem}; first at row {row} "
+                f"(line {row + _LINE_OFFSET}).\nHow to fix: {_HOW_TO_REGENERATE}.",
+                table="true_life_events", column=column, rows=np.flatnonzero(bad)[:100], source=str(path),
+            )
+    out["user_id"] = out["user_id"].astype(ID_DTYPE)
+    out["event"] = out["event"].astype(ID_DTYPE)
+    out["availability"] = out["availability"].astype("float64")
+    return out
+
+
+def load_sample(directory: str | Path | None = None) -> Dataset:
+    """Load the sample (default: the shipped ``data/``) as a validated :class:`Dataset`.
+
+    Every table goes through the contract's validators, with errors naming the
+    file and line; row counts are checked against MANIFEST.json. Content hashes
+    are not recomputed here (see :func:`verify_sample`).
+    """
+    directory = Path(directory) if directory is not None else paths.sample_dir()
+    manifest = read_manifest(directory)
+    files = manifest.get("files", {})
+    tables: dict[str, pd.DataFrame] = {}
+    for table, file_name in SAMPLE_FILES.items():
+        entry = files.get(file_name)
+        if entry is None:
+            if table == "true_life_events":
+                continue
+            raise FileNotFoundError(f"{directory / MANIFEST_NAME}: lists no {file_name}; {_HOW_TO_REGENERATE}.")
+        path = directory / file_name
+        df = _read_table(path, {**entry, "table": table})
+        _check_rows(path, df, entry)
+        source = str(path)
+        if table == "users":
+            df = validate_users(df, source=source, line_offset=_LINE_OFFSET)
+        elif table == "events":
+            df = validate_events(df, source=source, line_offset=_LINE_OFFSET)
+        elif table == "outcomes":
+            df = validate_outcomes(df, source=source, line_offset=_LINE_OFFSET)
+        else:
+            df = _validate_life_events(df, path, tables["users"]["user_id"])
+        tables[table] = df
+    truth = {"true_life_events": tables["true_life_events"]} if "true_life_events" in tables else {}
+    return Dataset(
+        name=manifest.get("name", "synthetic"),
+        users=tables["users"],
+        events=tables["events"],
+        outcomes=tables["outcomes"],
+        removed=dict(manifest.get("removed", {})),
+        description=manifest.get("description", ""),
+        truth=truth,
+    )
+
+
+def verify_sample(directory: str | Path | None = None) -> list[FileCheck]:
+    """Compare each file's decompressed SHA-256 with MANIFEST.json (one :class:`FileCheck` per file)."""
+    directory = Path(directory) if directory is not None else paths.sample_dir()
+    manifest = read_manifest(directory)
+    checks = []
+    for file_name, entry in manifest.get("files", {}).items():
+        path = directory / file_name
+        expected = entry.get("sha256")
+        actual = sha256_of_content(path) if path.exists() else None
+        checks.append(FileCheck(str(path), expected, actual, expected is not None and actual == expected))
+    return checks
+
+
+def sample_config(directory: str | Path | None = None) -> Any:
+    """The :class:`~influence_lab.simulate.WorldConfig` recorded in the sample's manifest (None if absent)."""
+    from influence_lab.simulate import WorldConfig
+
+    config = read_manifest(directory).get("config")
+    return WorldConfig.from_dict(config) if config else None
