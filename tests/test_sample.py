@@ -1,0 +1,189 @@
+"""The shipped sample: exact round trip, deterministic bytes, verification, clear errors, exact regeneration."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from influence_lab import paths
+from influence_lab.contract import ContractError
+from influence_lab.hashing import sha256_of_content
+from influence_lab.sample import (
+    MANIFEST_NAME,
+    SAMPLE_FILES,
+    FileCheck,
+    generate_sample,
+    load_sample,
+    read_manifest,
+    sample_config,
+    verify_sample,
+    write_sample,
+)
+from influence_lab.simulate import WorldConfig, generate_world
+
+SMALL = WorldConfig(n_users=120, n_fake_followers=150)
+
+
+@pytest.fixture(scope="module")
+def small_world():
+    return generate_world(SMALL)
+
+
+@pytest.fixture()
+def small_dir(tmp_path, small_world):
+    write_sample(small_world, tmp_path, config=SMALL)
+    return tmp_path
+
+
+def _rewrite(path: Path, edit) -> None:
+    """Replace a gzipped CSV's text by ``edit(text)``."""
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    path.write_bytes(gzip.compress(edit(text).encode("utf-8"), mtime=0))
+
+
+def test_round_trip_is_exact(small_dir, small_world):
+    loaded = load_sample(small_dir)
+    for table in ("users", "events", "outcomes"):
+        pd.testing.assert_frame_equal(getattr(loaded, table), getattr(small_world, table))
+    pd.testing.assert_frame_equal(loaded.truth["true_life_events"], small_world.truth["true_life_events"])
+    assert loaded.name == "synthetic" and loaded.description == small_world.description
+
+
+def test_writing_twice_gives_identical_bytes(tmp_path, small_world):
+    first = write_sample(small_world, tmp_path / "a", config=SMALL)
+    second = write_sample(small_world, tmp_path / "b", config=SMALL)
+    assert first == second
+    for name in SAMPLE_FILES.values():
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / MANIFEST_NAME).read_bytes() == (tmp_path / "b" / MANIFEST_NAME).read_bytes()
+
+
+def test_file_format(small_dir):
+    raw = (small_dir / "events.csv.gz").read_bytes()
+    assert raw[4:8] == b"\x00\x00\x00\x00"  # gzip mtime 0
+    text = gzip.decompress(raw).decode("utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "timestamp,actor_id,target_id,kind,post_id,topic,text"
+    assert "\r" not in text
+    assert lines[1].split(",")[0].endswith("Z") and len(lines[1].split(",")[0]) == len("2012-01-01T00:00:00Z")
+    users_header = gzip.decompress((small_dir / "users.csv.gz").read_bytes()).decode().split("\n")[0]
+    assert users_header.startswith("user_id,handle,created_at,persona,true_")
+
+
+def test_manifest_describes_the_files(small_dir):
+    manifest = read_manifest(small_dir)
+    assert manifest["name"] == "synthetic"
+    assert set(manifest["files"]) == set(SAMPLE_FILES.values())
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == sha256_of_content(small_dir / name)
+        assert entry["rows"] > 0 and entry["columns"]
+    assert sample_config(small_dir) == SMALL
+
+
+def test_verify_passes_then_catches_an_edit(small_dir):
+    checks = verify_sample(small_dir)
+    assert all(isinstance(c, FileCheck) and c.ok for c in checks) and len(checks) == 4
+    _rewrite(small_dir / "outcomes.csv.gz", lambda t: t.replace(",clicks,", ",clicks,1", 1))
+    bad = [c for c in verify_sample(small_dir) if not c.ok]
+    assert [Path(c.path).name for c in bad] == ["outcomes.csv.gz"]
+    assert bad[0].actual != bad[0].expected
+
+
+def test_verify_reports_a_missing_file(small_dir):
+    (small_dir / "users.csv.gz").unlink()
+    missing = [c for c in verify_sample(small_dir) if Path(c.path).name == "users.csv.gz"][0]
+    assert missing.actual is None and not missing.ok
+
+
+def test_a_bad_kind_is_reported_with_file_and_line(small_dir):
+    def edit(text: str) -> str:
+        lines = text.split("\n")
+        lines[5] = lines[5].replace(",follow,", ",retweet,", 1).replace(",post,", ",retweet,", 1)
+        return "\n".join(lines)
+
+    _rewrite(small_dir / "events.csv.gz", edit)
+    with pytest.raises(ContractError) as info:
+        load_sample(small_dir)
+    message = str(info.value)
+    assert "events.csv.gz" in message and "kind" in message and "line 6" in message
+    assert info.value.source.endswith("events.csv.gz")
+
+
+def test_a_bad_timestamp_is_reported_with_file_and_line(small_dir):
+    def edit(text: str) -> str:
+        lines = text.split("\n")
+        fields = lines[3].split(",")
+        fields[0] = "2012-13-45T99:00:00Z"
+        lines[3] = ",".join(fields)
+        return "\n".join(lines)
+
+    _rewrite(small_dir / "events.csv.gz", edit)
+    with pytest.raises(ContractError, match=r"events\.csv\.gz.*timestamp") as info:
+        load_sample(small_dir)
+    assert "line 4" in str(info.value)
+
+
+def test_a_duplicated_user_is_reported(small_dir):
+    def edit(text: str) -> str:
+        lines = text.split("\n")
+        lines.insert(3, lines[2])
+        return "\n".join(lines)
+
+    _rewrite(small_dir / "users.csv.gz", edit)
+    with pytest.raises(ContractError, match="users.csv.gz"):
+        load_sample(small_dir)
+
+
+def test_a_truncated_file_is_reported_against_the_manifest(small_dir):
+    _rewrite(small_dir / "outcomes.csv.gz", lambda t: "\n".join(t.split("\n")[:-50]) + "\n")
+    with pytest.raises(ContractError, match=r"outcomes\.csv\.gz.*MANIFEST\.json records"):
+        load_sample(small_dir)
+
+
+def test_missing_files_name_the_file_and_the_fix(tmp_path, small_dir):
+    with pytest.raises(FileNotFoundError, match="influence-lab data generate"):
+        load_sample(tmp_path / "nowhere")
+    (small_dir / "events.csv.gz").unlink()
+    with pytest.raises(FileNotFoundError, match="events.csv.gz"):
+        load_sample(small_dir)
+
+
+def test_generate_sample_writes_the_world_of_the_config(tmp_path):
+    manifest = generate_sample(tmp_path, config=SMALL)
+    assert manifest["config"] == SMALL.to_dict()
+    assert all(c.ok for c in verify_sample(tmp_path))
+
+
+# ---------------------------------------------------------------- the committed sample
+
+
+def test_committed_sample_verifies_and_loads_quickly():
+    checks = verify_sample()
+    assert checks and all(c.ok for c in checks), [c for c in checks if not c.ok]
+    start = time.perf_counter()
+    dataset = load_sample()
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5.0  # about a second on a laptop; generous for a shared CI machine
+    info = dataset.info()
+    assert 2_500 <= (dataset.users["persona"] != "fake_follower").sum() <= 3_500
+    assert 500_000 <= info["events"] <= 1_000_000
+    total_mb = sum((paths.sample_dir() / name).stat().st_size for name in SAMPLE_FILES.values()) / 1e6
+    assert total_mb < 25
+
+
+def test_committed_manifest_records_the_default_config():
+    assert sample_config() == WorldConfig()
+
+
+@pytest.mark.slow
+def test_default_world_regenerates_the_committed_sample_exactly(tmp_path):
+    committed = json.loads((paths.sample_dir() / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest = write_sample(generate_world(), tmp_path, config=WorldConfig())
+    for name, entry in committed["files"].items():
+        assert manifest["files"][name]["sha256"] == entry["sha256"], f"{name} differs from data/"
+        assert manifest["files"][name]["rows"] == entry["rows"]
