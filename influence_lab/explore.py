@@ -76,7 +76,8 @@ def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -
     received = engaged.groupby("target_id", observed=True).size().rename("engagement_received")
     engagers = engaged.groupby("target_id", observed=True)["actor_id"].nunique().rename("unique_engagers")
     posts = events[events["kind"] == "post"].groupby("actor_id", observed=True).size().rename("posts")
-    out = pd.concat([actions, posts, received, engagers], axis=1)
+    forwarded = engaged[engaged["kind"] == "reshare"].groupby("actor_id", observed=True).size().rename("reshares_given")
+    out = pd.concat([actions, posts, forwarded, received, engagers], axis=1)
     has_follows = bool((events["kind"] == "follow").any())
     if has_follows:
         sign = events["kind"].map({"follow": 1, "unfollow": -1}).astype("float64")
@@ -86,12 +87,13 @@ def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -
     if ids is not None:
         out = out.reindex(pd.Index(ids, name="user_id"))
     out.index.name = "user_id"
-    out = out.fillna({"actions": 0, "posts": 0, "engagement_received": 0, "unique_engagers": 0})
+    counts = ["actions", "posts", "reshares_given", "engagement_received", "unique_engagers"]
+    out = out.fillna(dict.fromkeys(counts, 0))
     if has_follows:
         out["followers"] = out["followers"].fillna(0)
     else:
         out["followers"] = np.nan
-    return out.astype({"actions": "int64", "posts": "int64", "engagement_received": "int64", "unique_engagers": "int64"})
+    return out.astype(dict.fromkeys(counts, "int64"))
 
 
 def concentration(values: pd.Series, top_share: float = 0.01) -> float:
@@ -103,6 +105,67 @@ def concentration(values: pd.Series, top_share: float = 0.01) -> float:
     return float(v[:k].sum() / v.sum())
 
 
-def passive_share(activity: pd.DataFrame) -> float:
-    """Share of users who received no engagement from anyone (Romero et al. 2011: most users are passive)."""
+def unnoticed_share(activity: pd.DataFrame) -> float:
+    """Share of users who received no engagement from anyone."""
     return float((activity["engagement_received"] == 0).mean())
+
+
+def passivity(activity: pd.DataFrame, *, days: float) -> dict[str, float]:
+    """How passive users are over a span of ``days``: shares posting under once a week and
+    forwarding (resharing) under once a month (Romero et al. 2011: most users are passive)."""
+    weeks, months = days / 7, days / 30.4
+    return {
+        "post_less_than_weekly": float((activity["posts"] < weeks).mean()),
+        "reshare_less_than_monthly": float((activity["reshares_given"] < months).mean()),
+    }
+
+
+def percentile_rank(values: pd.Series, population: pd.Series) -> pd.Series:
+    """Percent of the population with a value at or below each value (0-100)."""
+    pop = np.sort(np.asarray(population, dtype=float))
+    ranks = np.searchsorted(pop, np.asarray(values, dtype=float), side="right") / max(len(pop), 1) * 100
+    return pd.Series(ranks, index=values.index, name="percentile")
+
+
+def case_user_summary(activity: pd.DataFrame, cases: pd.DataFrame, *, population: pd.Series | None = None) -> pd.DataFrame:
+    """The case users' activity, with their percentile of engagement received within ``population`` (user ids)."""
+    pop = activity if population is None else activity.reindex(pd.Index(population))
+    out = cases.merge(activity, left_on="user_id", right_index=True, how="left")
+    out["engagement_percentile"] = percentile_rank(out["engagement_received"], pop["engagement_received"]).round(1)
+    return out
+
+
+def tail_summary(activities: dict[str, pd.DataFrame], *, top_share: float = 0.01) -> pd.DataFrame:
+    """Per dataset: users, the share who received no reaction, and the share of reactions the top users received."""
+    rows = {
+        name: {
+            "users": len(act),
+            "received_nothing": unnoticed_share(act),
+            "top_1pct_share" if top_share == 0.01 else f"top_{top_share:g}_share": concentration(
+                act["engagement_received"], top_share
+            ),
+            "max_received": int(act["engagement_received"].max()),
+        }
+        for name, act in activities.items()
+    }
+    return pd.DataFrame(rows).T.astype({"users": "int64", "max_received": "int64"})
+
+
+def weekly_posts(events: pd.DataFrame, user_id: str) -> pd.Series:
+    """One user's posts per calendar week (Monday to Sunday) over the full weeks the dataset's posts span."""
+    posts = events[events["kind"] == "post"]
+    stamps = posts["timestamp"].dt.tz_convert(None)
+    weeks = stamps.dt.to_period("W")
+    first = (stamps.min() - pd.Timedelta(microseconds=1)).to_period("W") + 1
+    last = (stamps.max() + pd.Timedelta(days=1)).normalize().to_period("W") - 1
+    span = pd.period_range(first, last, freq="W")
+    mine = weeks[posts["actor_id"] == user_id].value_counts().reindex(span, fill_value=0).sort_index()
+    mine.index = mine.index.start_time.tz_localize("UTC")
+    mine.index.name = "week"
+    return mine.rename("posts")
+
+
+def before_after(series: pd.Series, when: str | pd.Timestamp) -> dict[str, float]:
+    """Mean of a time-indexed series before and from a date."""
+    when = pd.Timestamp(when, tz="UTC") if pd.Timestamp(when).tzinfo is None else pd.Timestamp(when)
+    return {"before": float(series[series.index < when].mean()), "after": float(series[series.index >= when].mean())}

@@ -24,7 +24,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return "n/a"
-        if abs(value) >= 100 or value == int(value) and abs(value) >= 10:
+        if abs(value) >= 10:
             return f"{value:,.0f}"
         if abs(value) >= 1:
             return f"{value:,.1f}"

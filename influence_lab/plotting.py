@@ -39,3 +39,17 @@ def plot_ccdf(series: dict[str, pd.Series], *, ax=None, xlabel: str, title: str)
     ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="share of users with at least x", title=title)
     ax.legend(frameon=False)
     return ax
+
+
+def plot_life_events(ax, life_events: pd.DataFrame, user_id: str):
+    """One user's life events (from the ground-truth table) as labelled bars on a time axis."""
+    mine = life_events[life_events["user_id"] == user_id].sort_values("start").reset_index(drop=True)
+    colours = sns.color_palette(PALETTE, n_colors=max(len(mine), 1))
+    for row, colour in zip(mine.itertuples(), colours):
+        ax.barh(row.Index, row.end - row.start, left=row.start, color=colour, alpha=0.6, height=0.7)
+    labels = [f"{e.replace('_', ' ')} (x{a:.2f})" for e, a in zip(mine["event"], mine["availability"])]
+    ax.set_yticks(range(len(mine)), labels)
+    ax.invert_yaxis()
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    return ax

@@ -32,7 +32,10 @@ def test_per_user_activity(events):
     assert act.loc["a", "followers"] == 1
     assert act.loc["b", "engagement_received"] == 0
     assert act.loc["c", "actions"] == 4
-    assert explore.passive_share(act) == pytest.approx(2 / 3)
+    assert explore.unnoticed_share(act) == pytest.approx(2 / 3)
+    assert act.loc["b", "reshares_given"] == 1 and act.loc["a", "reshares_given"] == 0  # self-reshare not counted
+    assert explore.passivity(act, days=7) == {"post_less_than_weekly": pytest.approx(2 / 3),
+                                              "reshare_less_than_monthly": pytest.approx(2 / 3)}
 
 
 def test_no_follows_means_unknown_followers(events):
@@ -61,3 +64,20 @@ def test_events_by_kind_and_overview(events):
 def test_concentration():
     assert explore.concentration(pd.Series([100] + [0] * 99), 0.01) == 1.0
     assert explore.concentration(pd.Series(np.ones(100)), 0.10) == pytest.approx(0.10)
+
+
+def test_weekly_posts_full_weeks_only(events):
+    rows = [(f"2012-01-{d:02d}T12:00:00Z", "a", None, "post") for d in (1, 2, 3, 9, 10, 20, 29)]
+    ev = validate_events(pd.DataFrame(rows, columns=["timestamp", "actor_id", "target_id", "kind"]))
+    weekly = explore.weekly_posts(ev, "a")
+    # 1 Jan 2012 is a Sunday: the partial week of 26 Dec-1 Jan is dropped; 23-29 Jan ends on the last day: kept
+    assert weekly.index[0] == pd.Timestamp("2012-01-02", tz="UTC")
+    assert weekly.tolist() == [2, 2, 1, 1]
+    assert explore.before_after(weekly, "2012-01-16") == {"before": 2.0, "after": 1.0}
+
+
+def test_case_user_summary_percentiles():
+    act = pd.DataFrame({"engagement_received": [0, 1, 2, 3]}, index=pd.Index(["a", "b", "c", "d"], name="user_id"))
+    cases = pd.DataFrame({"role": ["x"], "user_id": ["c"]})
+    out = explore.case_user_summary(act, cases)
+    assert out["engagement_percentile"].tolist() == [75.0]
