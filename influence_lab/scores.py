@@ -77,7 +77,8 @@ class CalibrationCurve:
     population's positive raw values (mid-ranks, so ties share a score) and
     stores the knots raw -> target quantile; ``transform`` interpolates
     linearly between knots, so it is monotone and a new raw value between
-    two population values lands between their scores. Users with raw <= 0
+    two population values lands between their scores. Raw values are rounded
+    to a relative 1e-12 first, so that float noise cannot split a tie. Users with raw <= 0
     (no engagement) get ``low``, the floor, and are left out of the
     population: the targets describe users with engagement.
 
@@ -138,7 +139,7 @@ class CalibrationCurve:
         """Learn knots raw -> score from a population of raw values; returns self."""
         self.a_, self.b_ = self.solve()
         values = np.asarray(raw, dtype=np.float64).ravel()
-        positive = np.sort(values[np.isfinite(values) & (values > 0)])
+        positive = np.sort(_snap(values[np.isfinite(values) & (values > 0)]))
         self.population_size_ = int(positive.size)
         self.floor_share_ = float(1 - positive.size / values.size) if values.size else float("nan")
         if positive.size == 0:
@@ -161,11 +162,18 @@ class CalibrationCurve:
         values = np.asarray(raw, dtype=np.float64)
         if self.knots_.size == 0:
             return np.full(values.shape, float(self.low))
-        mapped = np.interp(values, self.knots_, self.scores_)
+        mapped = np.interp(_snap(np.nan_to_num(values)), self.knots_, self.scores_)
         return np.where(np.isfinite(values) & (values > 0), mapped, float(self.low))
 
     def __repr__(self) -> str:
         return f"CalibrationCurve(mean={self.mean}, p95={self.p95}, low={self.low}, high={self.high})"
+
+
+def _snap(values: np.ndarray, bits: int = 40) -> np.ndarray:
+    """Round to ``bits`` bits of mantissa (relative 1e-12): equal raw values computed in a
+    different order (float noise) must share a rank, or relabelling users could reorder them."""
+    mantissa, exponent = np.frexp(values)
+    return np.ldexp(np.round(mantissa * 2.0**bits) / 2.0**bits, exponent)
 
 
 def _curve(curve) -> CalibrationCurve:
@@ -877,7 +885,7 @@ def score_dataset(
     recipe's hyperparameters when ``recipe`` is a name. The result carries
     ``attrs`` ``recipe``, ``as_of``, ``window_days``, ``half_life_days`` and the
     fitted recipe (``attrs["model"]``); ``with_features=True`` adds the feature
-    columns.
+    columns (those not already in the output).
     """
     model = make_recipe(recipe, **params)
     events, users = split_input(dataset_or_events, users)
@@ -898,7 +906,7 @@ def score_dataset(
         model.fit(features)
     scored = model.transform(features)
     if with_features:
-        scored = scored.join(features, rsuffix="_feature")
+        scored = scored.join(features[features.columns.difference(scored.columns, sort=False)])
     last = as_of if as_of is not None else (events["timestamp"].max() if len(events) else None)
     scored.attrs.update(
         recipe=model.name,

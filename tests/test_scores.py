@@ -1,0 +1,375 @@
+"""Score recipes: scales, monotonicity, permutation, explanations, curves, SNP/Kred by hand."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from influence_lab.contract import Dataset
+from influence_lab.features import user_features
+from influence_lab.graph import LogScale
+from influence_lab.scores import (
+    CURVES,
+    RECIPES,
+    CalibrationCurve,
+    KloutStyle,
+    KredStyle,
+    NetworkScore,
+    RobustScore,
+    SocialNetworkingPotential,
+    make_recipe,
+    score_dataset,
+)
+from test_features import BASE, event_tables, make_events
+
+DAY = 86_400
+FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def features_for(model, events, **kwargs):
+    return user_features(events, **model.feature_kwargs(), **kwargs)
+
+
+# ------------------------------------------------------------------- all recipes
+
+
+@FAST
+@given(events=event_tables(), name=st.sampled_from(sorted(RECIPES)))
+def test_scores_stay_on_their_scale_and_explanations_add_up(events, name):
+    model = make_recipe(name)
+    features = features_for(model, events)
+    scored = model.fit(features).transform(features)
+    low, high = model.scale
+    assert scored["score"].notna().all()
+    assert ((scored["score"] >= low - 1e-12) & (scored["score"] <= high + 1e-9)).all()
+    explained = model.explain(features)
+    parts = explained.drop(columns="score").sum(axis=1)
+    np.testing.assert_allclose(parts.to_numpy(), scored["score"].to_numpy(), rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(explained["score"].to_numpy(), scored["score"].to_numpy())
+    if name == "kred":
+        levels = scored["outreach_level"]
+        assert levels.between(1, 12).all()
+
+
+@FAST
+@given(events=event_tables(), name=st.sampled_from(sorted(RECIPES)), seed=st.integers(0, 2**32 - 1))
+def test_permuting_user_ids_permutes_scores(events, name, seed):
+    rng = np.random.default_rng(seed)
+    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
+    mapping = dict(zip(ids, rng.permutation([f"w{i:03d}" for i in range(len(ids))])))
+    renamed = events.assign(
+        actor_id=events["actor_id"].map(mapping).astype("str"),
+        target_id=events["target_id"].map(mapping).astype("str"),
+    )
+    before = score_dataset(events, name)
+    after = score_dataset(renamed, name).rename(index={v: k for k, v in mapping.items()}).loc[before.index]
+    pd.testing.assert_frame_equal(before, after, check_exact=False, rtol=1e-9, atol=1e-9, check_names=False)
+
+
+@FAST
+@given(events=event_tables(), name=st.sampled_from(sorted(RECIPES)))
+def test_ground_truth_columns_change_nothing(events, name):
+    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
+    users = pd.DataFrame({"user_id": ids, "created_at": BASE - pd.Timedelta(days=400)})
+    rng = np.random.default_rng(1)
+    truth = users.assign(
+        true_influence=rng.random(len(ids)) * 1e6, true_is_bot=rng.random(len(ids)) > 0.5, true_community="x"
+    )
+    plain = score_dataset(Dataset("plain", users, events), name)
+    with_truth = score_dataset(Dataset("truth", truth, events), name)
+    pd.testing.assert_frame_equal(plain, with_truth)
+
+
+def test_true_columns_cannot_be_recipe_inputs(small_dataset):
+    with pytest.raises(ValueError, match="ground truth"):
+        score_dataset(small_dataset, "kred", community="true_community")
+
+
+@pytest.fixture
+def small_dataset():
+    events = make_events(
+        [
+            (0, "a", None, "post", "p1", None),
+            (10, "b", "a", "reshare", "p1", None),
+            (20, "c", "b", "mention", None, None),
+        ]
+    )
+    users = pd.DataFrame({"user_id": ["a", "b", "c"], "true_community": ["x", "y", "x"], "community": ["x", "y", "x"]})
+    return Dataset("small", users, events)
+
+
+# ------------------------------------------------------------------------ Klout
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=event_tables(days=100),
+    actor=st.integers(0, 5),
+    target=st.integers(0, 5),
+    kind=st.sampled_from(["reshare", "like", "reply", "mention"]),
+    when=st.floats(0.0, 1.0),
+    repeat=st.one_of(st.none(), st.integers(0, 1_000)),
+    curve=st.sampled_from(sorted(CURVES)),
+)
+def test_more_engagement_received_never_lowers_the_klout_score(events, actor, target, kind, when, repeat, curve):
+    """Calibration held fixed: adding one reaction to X (anywhere in time) never lowers X's score.
+
+    ``repeat`` copies an existing engagement (same engager, same target, same day), the case
+    where the engager's activity weight changes."""
+    as_of = events["timestamp"].max()
+    model = KloutStyle(curve=curve)
+    before = features_for(model, events, as_of=as_of)
+    model.fit(before)
+    engaged = events[events["kind"].isin(["reshare", "like", "reply", "mention"]) & (events["actor_id"] != events["target_id"])]
+    if repeat is not None and len(engaged):
+        row = engaged.iloc[repeat % len(engaged)]
+        a, x = row["actor_id"], row["target_id"]
+        same_day = row["timestamp"].floor("D") + pd.Timedelta(seconds=(repeat * 37) % 86_400)
+        seconds = int((min(same_day, as_of) - BASE).total_seconds())
+    else:
+        if actor == target:
+            target = (target + 1) % 6
+        a, x = f"u{actor}", f"u{target}"
+        seconds = int(((as_of - BASE) * when).total_seconds())
+    extra = make_events([(seconds, a, x, kind, None, None)])
+    after = features_for(model, pd.concat([events, extra], ignore_index=True), as_of=as_of)
+    new = model.transform(after).loc[x]
+    if x in before.index:
+        old = model.transform(before).loc[x]
+        # each component, hence the raw value and (the curve being monotone) the score
+        for column in ("reach", "amplification", "network", "raw", "score"):
+            assert new[column] >= old[column] - 1e-9, column
+    assert new["score"] >= 1.0
+
+
+def test_amplification_follows_the_klout_example():
+    """100 reshares from 10 posts beat 100 reshares from 1,000 posts (FACTS.md)."""
+    rows = [(i, "few", None, "post", f"f{i}", None) for i in range(10)]
+    rows += [(i, "many", None, "post", f"m{i}", None) for i in range(1000)]
+    # each user gets 100 reshares from the same 100 people, one a day
+    rows += [(DAY * (i % 80) + 5000, f"fan{i}", "few", "reshare", f"f{i % 10}", None) for i in range(100)]
+    rows += [(DAY * (i % 80) + 5001, f"fan{i}", "many", "reshare", f"m{i % 1000}", None) for i in range(100)]
+    rows += [(i, "z", None, "post", f"z{i}", None) for i in range(3)] + [(50, "few", "z", "like", "z0", None)]
+    scored = score_dataset(make_events(rows), "klout")
+    assert scored.loc["few", "reach"] == scored.loc["many", "reach"]
+    assert scored.loc["few", "amplification"] > scored.loc["many", "amplification"]
+    assert scored.loc["few", "score"] > scored.loc["many", "score"]
+
+
+def test_no_engagement_gets_the_floor_and_weights_matter():
+    rows = [(0, "a", None, "post", "p1", None), (10, "b", "a", "like", "p1", None), (20, "c", "b", "like", None, None)]
+    rows += [(30 + i, f"f{i}", "c", "reply", None, None) for i in range(3)]
+    events = make_events(rows)
+    scored = score_dataset(events, "klout")
+    assert scored.loc["f0", "score"] == 1.0
+    model = scored.attrs["model"]
+    assert model.is_fitted and model.curve_.population_size_ == 3
+    reach_only = score_dataset(events, "klout", reach_weight=1, amplification_weight=0, network_weight=0)
+    assert reach_only.loc["c", "score"] > reach_only.loc["a", "score"]
+    model.set_params(reach_weight=0.9)
+    assert not model.is_fitted
+    with pytest.raises(ValueError, match="weights"):
+        score_dataset(events, "klout", reach_weight=-1)
+
+
+def test_fitted_recipe_keeps_its_calibration():
+    rows = [(DAY * i, f"e{i % 4}", f"t{i % 3}", "like", None, None) for i in range(30)]
+    events = make_events(rows)
+    model = KloutStyle().fit(user_features(events))
+    knots = model.curve_.knots_.copy()
+    later = score_dataset(events, model, as_of=BASE + pd.Timedelta(days=10))
+    np.testing.assert_array_equal(model.curve_.knots_, knots)
+    assert later.attrs["model"] is model
+    with pytest.raises(RuntimeError, match="fitted"):
+        score_dataset(events, KloutStyle(), refit=False)
+    with pytest.raises(ValueError, match="not both"):
+        score_dataset(events, model, reach_weight=1)
+
+
+# ------------------------------------------------------------------------ curves
+
+
+@pytest.mark.parametrize("name", sorted(CURVES))
+def test_curves_hit_their_mean_and_95th_percentile_on_a_large_population(name):
+    rng = np.random.default_rng(7)
+    raw = np.concatenate([rng.lognormal(0, 1.5, 60_000), np.zeros(5_000)])  # zeros: no engagement
+    curve = CalibrationCurve.named(name).fit(raw)
+    scores = curve.transform(raw)
+    engaged = scores[raw > 0]
+    target = CURVES[name]
+    assert abs(engaged.mean() - target["mean"]) < 0.2
+    assert abs(np.percentile(engaged, 95) - target["p95"]) < 0.3
+    assert (scores[raw == 0] == 1.0).all() and scores.max() <= 100 and scores.min() >= 1
+    assert curve.floor_share_ == pytest.approx(5_000 / 65_000)
+    # the fitted target distribution itself
+    a, b = curve.a_, curve.b_
+    from scipy import stats
+
+    assert 1 + 99 * a / (a + b) == pytest.approx(target["mean"])
+    assert 1 + 99 * stats.beta.ppf(0.95, a, b) == pytest.approx(target["p95"], abs=1e-6)
+
+
+def test_curve_is_monotone_and_rejects_impossible_targets():
+    rng = np.random.default_rng(3)
+    curve = CalibrationCurve.named("2012").fit(rng.exponential(size=1_000))
+    grid = np.linspace(-1, 12, 2_000)
+    assert (np.diff(curve.transform(grid)) >= 0).all()
+    with pytest.raises(ValueError, match="no Beta"):
+        CalibrationCurve(mean=50, p95=40).fit([1.0, 2.0])
+    with pytest.raises(ValueError, match="unknown curve"):
+        CalibrationCurve.named("2013")
+
+
+# ------------------------------------------------------------------------- Kred
+
+
+def test_kred_points_communities_and_bonus():
+    day = DAY
+    rows = [(0, "a", None, "post", "p1", None)]
+    rows += [(10 + i, f"f{i}", "star", "follow", None, None) for i in range(3)]  # star: 3 followers
+    rows += [(day, "star", "a", "reshare", "p1", None), (day + 1, "b", "a", "reply", None, None)]
+    rows += [(day + 2, "b", "a", "like", None, None), (day + 3, "a", "b", "mention", None, None)]
+    events = make_events(rows)
+    model = KredStyle(big_actor_followers=2, community={"a": "one", "star": "one", "b": "two"})
+    features = user_features(events, **model.feature_kwargs())
+    scored = model.fit(features).transform(features)
+    # a: reshare by star (3 followers > 2: 20 points) + reply (10) + like (1)
+    assert scored.loc["a", "points"] == 31
+    assert scored.loc["star", "points"] == 30  # three follows
+    assert scored.loc["a", "score"] == 1000  # top of community "one"
+    assert scored.loc["b", "score"] == 1000  # b: one mention, alone at the top of "two"
+    assert scored.loc["star", "score"] == pytest.approx(1 + 999 * np.log(31) / np.log(32))
+    assert scored.loc["f0", "score"] == 1  # unassigned, no points
+    assert model.top_points_ == {"one": 31.0, "two": 10.0, "unassigned": 0.0}
+    assert scored.loc["a", "outreach_level"] == 2 and scored.loc["b", "outreach_level"] == 2
+
+
+def test_kred_community_column_from_users_table(small_dataset):
+    scored = score_dataset(small_dataset, "kred", community="community")
+    assert scored.loc["a", "score"] == 1000 and scored.loc["b", "score"] == 1000
+
+
+@settings(max_examples=30, deadline=None)
+@given(events=event_tables(), cuts=st.lists(st.floats(0, 1), min_size=2, max_size=5))
+def test_kred_outreach_never_falls(events, cuts):
+    first, last = events["timestamp"].min(), events["timestamp"].max()
+    levels = []
+    for cut in sorted(cuts):
+        scored = score_dataset(events, "kred", as_of=first + (last - first) * cut, window_days=7)
+        levels.append(scored["outreach_level"])
+    for earlier, later in zip(levels, levels[1:]):
+        common = earlier.index
+        assert (later.reindex(common).to_numpy() >= earlier.to_numpy()).all()
+
+
+# -------------------------------------------------------------------------- SNP
+
+
+def test_snp_by_hand():
+    rows = [(i, "A", None, "post", f"p{i}", None) for i in range(4)]
+    rows += [(10, "B", "A", "follow", None, None), (11, "C", "A", "follow", None, None), (12, "D", "A", "follow", None, None)]
+    rows += [(20, "B", "A", "reshare", "p0", None), (21, "C", "A", "reshare", "p0", None)]
+    rows += [(22, "C", "A", "reply", "p1", None), (23, "D", "A", "mention", None, None)]
+    scored = score_dataset(make_events(rows), "snp")
+    # Ir = {B, C, D} / 3 followers = 1; RMr = (1 reshared + 1 replied) / 4 posts = 0.5
+    assert scored.loc["A", "interactor_ratio"] == 1.0
+    assert scored.loc["A", "reshare_reply_ratio"] == 0.5
+    assert scored.loc["A", "score"] == 0.75
+    assert scored.attrs["model"].basis_["followers"] == "follow events"
+
+
+def test_snp_without_followers_or_post_ids_uses_documented_proxies():
+    # Higgs-like: reshares and mentions only, no post ids, no follows
+    rows = [(0, "B", "A", "reshare", None, None), (1, "C", "A", "mention", None, None), (2, "A", "C", "reply", None, None)]
+    rows += [(3, "B", "A", "reshare", None, None)]
+    scored = score_dataset(make_events(rows), "snp")
+    model = scored.attrs["model"]
+    assert not model.uses_followers_ and not model.uses_post_ids_
+    assert "proxy" in model.basis_["followers"] and "proxy" in model.basis_["posts"]
+    # A: Ir = 2 interactors / audience 2; RMr = min(1, 2 reshares / 1 item) + 0 replies
+    assert scored.loc["A", "interactor_ratio"] == 1.0
+    assert scored.loc["A", "reshare_reply_ratio"] == 1.0
+    # C: received a reply; published one mention: RMr = 0 + min(1, 1/1) = 1; Ir = 0 / 1
+    assert scored.loc["C", "score"] == 0.5
+    assert scored["score"].notna().all()
+
+
+# ------------------------------------------------------------------------ Network
+
+
+def test_network_score_is_log_scaled_networkx_pagerank():
+    rows = [(i, f"u{i % 5}", f"u{(i * 3 + 1) % 7}", "like", None, None) for i in range(40)]
+    events = make_events(rows)
+    scored = score_dataset(events, "network")
+    graph = nx.DiGraph()
+    for (a, b), n in events.groupby(["actor_id", "target_id"]).size().items():
+        if a != b:
+            graph.add_edge(a, b, weight=float(n))
+    expected = pd.Series(nx.pagerank(graph, alpha=0.85, tol=1e-12, max_iter=1000))
+    np.testing.assert_allclose(scored.loc[expected.index, "pagerank"], expected, rtol=1e-6)
+    mapped = LogScale().fit(expected.to_numpy()).transform(expected.to_numpy())
+    np.testing.assert_allclose(scored.loc[expected.index, "score"], mapped, atol=1e-4)
+    assert isinstance(scored.attrs["model"], NetworkScore)
+
+
+# ------------------------------------------------------------------------ Robust
+
+
+def _ring_and_fans():
+    rows = []
+    # a ring of 5 who all engage each other daily; a "real" user r with 5 fans who themselves have fans
+    ring = [f"ring{i}" for i in range(5)]
+    for d in range(20):
+        for i, a in enumerate(ring):
+            for b in ring:
+                if a != b:
+                    rows.append((d * DAY + i, a, b, "like", None, None))
+    for i in range(5):
+        rows.append((DAY * i + 100, f"fan{i}", "r", "like", None, None))
+        for j in range(4):
+            rows.append((DAY * i + 200 + j, f"fanfan{i}{j}", f"fan{i}", "like", None, None))
+    return make_events(rows)
+
+
+def test_robust_score_discounts_a_reciprocal_ring():
+    events = _ring_and_fans()
+    klout = score_dataset(events, "klout")
+    robust = score_dataset(events, "robust")
+    assert klout.loc["ring0", "score"] > klout.loc["r", "score"]  # the ring games Klout-style
+    assert robust.loc["r", "score"] > robust.loc["ring0", "score"]  # not the robust score
+    softer = score_dataset(events, "robust", ring_penalty=0.0)
+    assert softer.loc["ring0", "reach"] > robust.loc["ring0", "reach"]
+
+
+def test_robust_score_ignores_followers_and_discounts_young_accounts():
+    rows = [(i, f"bot{i}", "buyer", "follow", None, None) for i in range(200)]
+    rows += [(1000 + i, f"bot{i}", "buyer", "like", None, None) for i in range(5)]
+    rows += [(1000 + i, f"old{i}", "honest", "like", None, None) for i in range(5)]
+    events = make_events(rows)
+    created = {f"bot{i}": BASE - pd.Timedelta(days=2) for i in range(200)}
+    created.update({f"old{i}": BASE - pd.Timedelta(days=900) for i in range(5)})
+    users = pd.DataFrame({"user_id": list(created), "created_at": list(created.values())})
+    users = pd.concat([users, pd.DataFrame({"user_id": ["buyer", "honest"], "created_at": BASE})], ignore_index=True)
+    scored = score_dataset(Dataset("bots", users, events), "robust", with_features=True)
+    assert scored.loc["honest", "score"] > scored.loc["buyer", "score"]
+    without_follows = score_dataset(Dataset("bots", users, events[events["kind"] != "follow"]), "robust")
+    assert without_follows.loc["buyer", "raw"] == pytest.approx(scored.loc["buyer", "raw"])
+
+
+def test_robust_score_refuses_decay():
+    events = _ring_and_fans()
+    with pytest.raises(ValueError, match="window"):
+        score_dataset(events, "robust", half_life_days=10)
+
+
+def test_unknown_recipe_and_missing_features():
+    with pytest.raises(ValueError, match="unknown recipe"):
+        make_recipe("peerindex")
+    with pytest.raises(KeyError, match="lack"):
+        SocialNetworkingPotential().fit(pd.DataFrame({"posts": [1.0]}))
+    with pytest.raises(RuntimeError, match="fit"):
+        RobustScore().transform(pd.DataFrame())

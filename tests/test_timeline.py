@@ -1,0 +1,127 @@
+"""Daily timelines: day d equals a direct score at the end of day d, for windows and half-lives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from influence_lab.features import day_end
+from influence_lab.scores import KloutStyle, score_dataset
+from influence_lab.timeline import score_timeline
+from test_features import BASE, event_tables, make_events
+
+DAY = 86_400
+
+
+def _compare_day(timeline: pd.DataFrame, events: pd.DataFrame, day: pd.Timestamp, **kwargs) -> None:
+    model = timeline.attrs["model"]
+    direct = score_dataset(events, model, as_of=day_end(day), refit=False, **kwargs)
+    on_day = timeline[timeline["day"] == day].set_index("user_id")
+    assert sorted(on_day.index) == sorted(direct.index)
+    for column in on_day.columns.drop("day"):
+        np.testing.assert_allclose(
+            on_day.loc[direct.index, column].to_numpy(dtype=float),
+            direct[column].to_numpy(dtype=float),
+            rtol=1e-9,
+            atol=1e-9,
+            err_msg=f"{model.name} {column} on {day.date()}",
+        )
+
+
+CASES = [
+    ("klout", {"window_days": 30}),
+    ("klout", {"window_days": 90}),
+    ("klout", {"half_life_days": 10}),
+    ("kred", {"window_days": 14}),
+    ("kred", {"half_life_days": 3}),
+    ("snp", {"window_days": 20}),
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=event_tables(max_events=60, days=120),
+    case=st.sampled_from(CASES),
+    picks=st.lists(st.integers(0, 10_000), min_size=2, max_size=4),
+)
+def test_timeline_day_equals_direct_scoring(events, case, picks):
+    recipe, kwargs = case
+    first = events["timestamp"].min().floor("D")
+    last = events["timestamp"].max().floor("D") + pd.Timedelta(days=5)
+    timeline = score_timeline(events, recipe, start=first, end=last, components=True, **kwargs)
+    days = pd.date_range(first, last, freq="D")
+    direct_kwargs = {"half_life_days": kwargs["half_life_days"]} if "half_life_days" in kwargs else {
+        "window_days": kwargs["window_days"]
+    }
+    # random days, and days at the edge of an event's window (where off-by-one errors live)
+    chosen = {days[pick % len(days)] for pick in picks}
+    if "window_days" in kwargs:
+        event_days = events["timestamp"].dt.floor("D").drop_duplicates().sort_values()
+        edges = pd.concat([event_days + pd.Timedelta(days=kwargs["window_days"] + k) for k in (-1, 0)])
+        edges = edges[(edges >= first) & (edges <= last)].drop_duplicates()
+        chosen |= set(edges.sample(min(len(edges), 8), random_state=picks[0]))
+    for day in sorted(chosen):
+        _compare_day(timeline, events, day, **direct_kwargs)
+
+
+def test_calibration_is_fitted_once_on_the_reference_day():
+    rows = [(DAY * (i % 50) + i, f"e{i % 9}", f"t{i % 4}", "like", None, None) for i in range(200)]
+    events = make_events(rows)
+    timeline = score_timeline(events, "klout", start="2012-01-10", end="2012-02-10", calibration_day="2012-01-20")
+    model = timeline.attrs["model"]
+    assert model.calibration_day_ == pd.Timestamp("2012-01-20", tz="UTC")
+    reference = score_dataset(events, KloutStyle(), as_of=day_end("2012-01-20"))
+    np.testing.assert_allclose(model.curve_.knots_, reference.attrs["model"].curve_.knots_)
+    _compare_day(timeline, events, pd.Timestamp("2012-02-03", tz="UTC"))
+
+
+def test_wide_and_long_agree_and_users_restrict_rows():
+    rows = [(DAY * (i % 40) + 7 * i, f"e{i % 6}", f"t{i % 3}", "reshare", None, None) for i in range(120)]
+    rows += [(DAY * 60, "late", "t0", "like", None, None)]
+    events = make_events(rows)
+    long = score_timeline(events, "klout", window_days=30)
+    wide = score_timeline(events, "klout", window_days=30, format="wide")
+    pivot = long.pivot(index="user_id", columns="day", values="score")
+    pd.testing.assert_frame_equal(
+        pivot.loc[wide.index, wide.columns], wide, check_names=False, check_column_type=False, check_index_type=False
+    )
+    assert np.isnan(wide.loc["late"].iloc[0])  # not seen yet
+    assert wide.loc["late"].iloc[-1] == 1.0  # seen, never engaged: the floor
+    few = score_timeline(events, "klout", window_days=30, users=["t1", "t2"], format="wide")
+    np.testing.assert_allclose(few.to_numpy(), wide.loc[["t1", "t2"]].to_numpy())
+
+
+def test_inactive_user_decays_and_drops_out_of_the_window():
+    rows = [(i * 600, f"fan{i}", "star", "reshare", None, None) for i in range(30)]
+    rows += [(DAY * d, "x", "y", "like", None, None) for d in range(200)]
+    events = make_events(rows)
+    decay = score_timeline(events, "klout", half_life_days=14, components=True, users=["star"])
+    assert (np.diff(decay["raw"].to_numpy()) <= 1e-12).all()  # nothing new: never rises
+    window = score_timeline(events, "klout", window_days=90, users=["star"], format="wide")
+    assert window.iloc[0, 89] > 1 and window.iloc[0, 90] == 1  # day 90: the reactions of day 0 have left
+
+
+def test_kred_outreach_never_falls_over_the_timeline():
+    rng = np.random.default_rng(4)
+    rows = [
+        (int(rng.integers(0, 100 * DAY)), f"u{rng.integers(8)}", f"u{rng.integers(8)}", kind, None, None)
+        for kind in rng.choice(["reshare", "reply", "mention", "like"], 300)
+    ]
+    timeline = score_timeline(make_events(rows), "kred", window_days=7, components=True, format="long")
+    levels = timeline.pivot(index="user_id", columns="day", values="outreach_level")
+    assert (levels.diff(axis=1).fillna(0) >= 0).all().all()
+    assert (timeline["score"].between(1, 1000)).all()
+
+
+def test_unsupported_recipes_say_so():
+    events = make_events([(0, "a", "b", "like", None, None)])
+    for recipe in ("network", "robust"):
+        with pytest.raises(NotImplementedError, match="score_dataset"):
+            score_timeline(events, recipe)
+    with pytest.raises(NotImplementedError, match="window only"):
+        score_timeline(events, "snp", half_life_days=3)
+    with pytest.raises(ValueError, match="whole number"):
+        score_timeline(events, "klout", window_days=2.5)
