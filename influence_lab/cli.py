@@ -20,6 +20,9 @@ from influence_lab.contract import ContractError, Dataset
 
 PROG = "influence-lab"
 SAMPLE = "sample"
+MANIFEST_NAME = "MANIFEST.json"
+#: What the sample loader raises for a missing or damaged sample (a bad MANIFEST.json is a ValueError).
+SAMPLE_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError)
 #: Exceptions that are the user's situation, not a bug: reported without a traceback.
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ContractError, datasets.DatasetError, OSError)
 
@@ -44,17 +47,22 @@ def _sample_module():
 
 
 def _generate(args: argparse.Namespace) -> int:
-    sample = _sample_module()
-    config = None
-    if args.seed is not None:
-        from influence_lab.simulate import WorldConfig
+    from influence_lab.simulate import WorldConfig
 
-        config = WorldConfig().replace(seed=args.seed)  # the shipped world, another draw
-    written = sample.generate_sample(directory=args.out, config=config)
+    config = WorldConfig()  # the shipped sample's world
+    if args.seed is not None:
+        config = config.replace(seed=args.seed)  # the same world, another draw
     where = args.out if args.out is not None else paths.sample_dir()
-    _say(f"Wrote the synthetic sample to {where}:")
-    for name, value in (written or {}).items():
-        _say(f"  {name}: {value}")
+    _say(f"Generating the synthetic world (seed {config.seed}) into {where} ...")
+    manifest = _sample_module().generate_sample(directory=args.out, config=config)
+    for file_name, entry in manifest["files"].items():
+        _say(f"  {file_name}: {entry['rows']:,} rows, sha256 {entry['sha256']}")
+    _say(f"  {MANIFEST_NAME}: records the hashes and the configuration")
+    if args.out is None and config != WorldConfig():
+        _say(
+            f"Note: {where} now holds seed {config.seed}, not the committed sample; "
+            f"`{PROG} data generate` without --seed restores it."
+        )
     return 0
 
 
@@ -81,18 +89,21 @@ def _fetch(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- data verify
 
 
-def _verify_sample() -> int:
+def _verify_sample(directory: Path | None) -> int:
     """Print the sample's file checks; return the number of mismatches (a missing sample counts)."""
-    _say(f"Synthetic sample ({paths.sample_dir()}):")
+    _say(f"Synthetic sample ({directory or paths.sample_dir()}):")
     try:
-        checks = _sample_module().verify_sample()
-    except EXPECTED_ERRORS as exc:
-        _error(f"cannot verify the synthetic sample: {exc} Rebuild it with `{PROG} data generate`.")
+        checks = _sample_module().verify_sample(directory)
+    except SAMPLE_ERRORS as exc:
+        _error(f"cannot verify the synthetic sample: {exc}")
         return 1
     bad = 0
     for check in checks:
         if check.ok:
-            _say(f"  ok        {check.path}  sha256 {check.expected}")
+            _say(f"  ok        {check.path}  sha256 {check.actual}")
+        elif check.actual is None:
+            bad += 1
+            _say(f"  MISSING   {check.path}  (MANIFEST.json lists it with sha256 {check.expected})")
         else:
             bad += 1
             _say(f"  MISMATCH  {check.path}  expected sha256 {check.expected}, found {check.actual}")
@@ -121,7 +132,7 @@ def _verify_cache() -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    mismatches = _verify_sample() + _verify_cache()
+    mismatches = _verify_sample(args.sample_dir) + _verify_cache()
     _say("All checked files match." if not mismatches else f"{mismatches} file(s) do not match.")
     return 1 if mismatches else 0
 
@@ -153,11 +164,12 @@ def _removed_text(removed: dict[str, int]) -> str:
     return "; ".join(f"{reason} {_format_count(n)}" for reason, n in removed.items())
 
 
-def _info_sample() -> int:
+def _info_sample(directory: Path | None) -> int:
     try:
-        dataset = _sample_module().load_sample()
+        dataset = _sample_module().load_sample(directory)
     except FileNotFoundError as exc:
-        _say(f"{SAMPLE}: not available locally ({exc}). Build it with `{PROG} data generate`.")
+        how = "" if "data generate" in str(exc) else f" Build it with `{PROG} data generate`."
+        _say(f"{SAMPLE}: not available locally: {exc}{how}")
         return 0
     removed = _removed_text(dataset.removed)
     _describe(dataset, f"the loader removed {removed}" if removed else "the loader removed nothing")
@@ -188,8 +200,8 @@ def _info(args: argparse.Namespace) -> int:
         if position:
             _say()
         try:
-            failures += _info_sample() if name == SAMPLE else _info_real(name, args.mirror)
-        except EXPECTED_ERRORS as exc:
+            failures += _info_sample(args.sample_dir) if name == SAMPLE else _info_real(name, args.mirror)
+        except (*EXPECTED_ERRORS, *(SAMPLE_ERRORS if name == SAMPLE else ())) as exc:
             failures += 1
             _error(f"{name}: {exc}")
     return 1 if failures else 0
@@ -235,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.set_defaults(func=_fetch)
 
     verify = actions.add_parser("verify", help="re-hash the shipped sample and the cached real files")
+    verify.add_argument("--sample-dir", type=Path, default=None, metavar="DIR",
+                        help="the sample folder to check (default: data/ of the checkout)")
     verify.set_defaults(func=_verify)
 
     info = actions.add_parser("info", help="tables, rows, time span and users of each dataset")
@@ -242,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"datasets to describe: {', '.join([SAMPLE, *real_names])} (default: all)")
     info.add_argument("--mirror", default=None, metavar="DIR",
                       help="folder holding the original .gz files (default: $INFLUENCE_LAB_MIRROR)")
+    info.add_argument("--sample-dir", type=Path, default=None, metavar="DIR",
+                      help="the sample folder to describe (default: data/ of the checkout)")
     info.set_defaults(func=_info)
 
     parser.set_defaults(func=None, help_of=parser)

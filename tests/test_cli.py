@@ -7,7 +7,9 @@ else ``../shared/datasets``); without one they are skipped, unless
 
 from __future__ import annotations
 
+import functools
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -68,21 +70,29 @@ class FakeCheck:
     ok: bool
 
 
-def fake_sample(monkeypatch, *, checks=None, load_error=None, calls=None):
-    """Stand in for influence_lab.sample so the CLI's own logic is tested on its own."""
+def fake_sample(monkeypatch, *, checks=None, load_error=None):
+    """Stand in for influence_lab.sample so the CLI's own handling is tested on its own."""
     module = types.SimpleNamespace()
     module.verify_sample = lambda directory=None: list(checks or [])
 
     def load_sample(directory=None):
         raise load_error
 
-    def generate_sample(directory=None, config=None):
-        calls.append((directory, config))
-        return {"events": "events.csv.gz"}
-
     module.load_sample = load_sample
-    module.generate_sample = generate_sample
     monkeypatch.setattr(cli, "_sample_module", lambda: module)
+
+
+@pytest.fixture
+def small_world(monkeypatch):
+    """Make ``data generate`` build a 300-account world (2 s) instead of the shipped 7,000 (20 s)."""
+    from influence_lab import simulate
+
+    small = functools.partial(simulate.WorldConfig, n_users=200, n_fake_followers=100)
+    monkeypatch.setattr(simulate, "WorldConfig", small)
+
+
+def rewrite_gz(path: Path, change) -> None:
+    path.write_bytes(gzip.compress(change(gzip.decompress(path.read_bytes()))))
 
 
 # --------------------------------------------------------------------------- parser
@@ -165,18 +175,65 @@ def test_verify_cache_ok_missing_and_mismatch(capsys, monkeypatch, mirror, own_c
     assert "1 file(s) do not match." in out
 
 
-def test_verify_fails_on_a_sample_mismatch(capsys, monkeypatch):
-    fake_sample(
-        monkeypatch,
-        checks=[
-            FakeCheck("data/users.csv", "aa" * 32, "aa" * 32, True),
-            FakeCheck("data/events.csv.gz", "bb" * 32, "cc" * 32, False),
-        ],
-    )
-    code, out, _ = run(capsys, "data", "verify")
+def test_generate_then_verify_and_describe_the_sample(capsys, tmp_path, small_world):
+    out_dir = tmp_path / "sample"
+    code, out, err = run(capsys, "data", "generate", "--out", str(out_dir), "--seed", "7")
+    assert code == 0, err
+    manifest = json.loads((out_dir / "MANIFEST.json").read_text())
+    assert manifest["config"]["seed"] == 7 and manifest["config"]["n_users"] == 200
+    assert f"(seed 7) into {out_dir}" in out
+    for file_name, entry in manifest["files"].items():
+        assert f"  {file_name}: {entry['rows']:,} rows, sha256 {entry['sha256']}" in out
+    events = manifest["files"]["events.csv.gz"]
+
+    code, out, _ = run(capsys, "data", "verify", "--sample-dir", str(out_dir))
+    assert code == 0  # the real files are not cached here: reported missing, not a mismatch
+    assert out.count("  ok        ") == len(manifest["files"])
+    assert "All checked files match." in out
+
+    code, out, err = run(capsys, "data", "info", "sample", "--sample-dir", str(out_dir))
+    assert code == 0, err
+    assert f"users      {manifest['files']['users.csv.gz']['rows']:,}" in out
+    assert f"events     {events['rows']:,} (post " in out
+    assert "the loader removed nothing" in out
+
+    rewrite_gz(out_dir / "events.csv.gz", lambda content: content.replace(b"reshare", b"like", 1))
+    (out_dir / "users.csv.gz").unlink()
+    code, out, _ = run(capsys, "data", "verify", "--sample-dir", str(out_dir))
     assert code == 1
-    assert f"MISMATCH  data/events.csv.gz  expected sha256 {'bb' * 32}, found {'cc' * 32}" in out
-    assert "influence-lab data generate" in out
+    assert f"MISMATCH  {out_dir / 'events.csv.gz'}  expected sha256 {events['sha256']}, found " in out
+    assert f"MISSING   {out_dir / 'users.csv.gz'}" in out
+    assert "rebuild them with `influence-lab data generate`" in out and "2 file(s) do not match." in out
+
+
+def test_generate_into_the_default_folder_with_another_seed_says_so(capsys, tmp_path, monkeypatch, small_world):
+    monkeypatch.setattr(paths, "sample_dir", lambda: tmp_path / "data")
+    code, out, err = run(capsys, "data", "generate", "--seed", "3")
+    assert code == 0, err
+    assert (tmp_path / "data" / "MANIFEST.json").is_file()
+    assert "now holds seed 3, not the committed sample" in out
+
+
+def test_verify_the_shipped_sample(capsys):
+    if not (paths.sample_dir() / "MANIFEST.json").is_file():
+        pytest.fail("data/MANIFEST.json is missing: the shipped sample must be committed")
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 0, out
+    assert f"Synthetic sample ({paths.sample_dir()})" in out and "MISMATCH" not in out
+    assert "  ok        " in out and "events.csv.gz" in out
+
+
+def test_a_missing_or_broken_sample_is_reported_without_traceback(capsys, tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    code, out, err = run(capsys, "data", "info", "sample", "--sample-dir", str(empty))
+    assert code == 0 and "sample: not available locally" in out and "influence-lab data generate" in out
+    code, out, err = run(capsys, "data", "verify", "--sample-dir", str(empty))
+    assert code == 1 and "cannot verify the synthetic sample" in err and "MANIFEST.json" in err
+
+    (empty / "MANIFEST.json").write_text("{not json")
+    code, out, err = run(capsys, "data", "info", "sample", "--sample-dir", str(empty))
+    assert code == 1 and err.startswith("influence-lab: error: sample: ") and "not valid JSON" in err
 
 
 # --------------------------------------------------------------------------- data info
