@@ -69,8 +69,6 @@ DAY_NS = 86_400 * 10**9
 
 POST, RESHARE, LIKE, REPLY, MENTION, FOLLOW, UNFOLLOW = range(len(EVENT_KINDS))
 ENGAGEMENT_CODES = np.array([RESHARE, LIKE, REPLY, MENTION], dtype=np.int8)
-#: Kinds that publish something to the actor's own followers (a like does not).
-PUBLISHING_CODES = np.array([POST, RESHARE, REPLY, MENTION], dtype=np.int8)
 
 #: Every column of :func:`user_features`: name -> (meaning, unit).
 FEATURES: dict[str, tuple[str, str]] = {
@@ -83,7 +81,8 @@ FEATURES: dict[str, tuple[str, str]] = {
     "reactions_given": ("reshares + likes + replies + mentions given to others", "events"),
     "published_items": (
         "items the user published to their followers: posts + reshares + replies + mentions given "
-        "(on Twitter each of these is a tweet; a like is not)",
+        "(on Twitter each of these is a tweet; a like is not); a mention that carries the post_id of the "
+        "actor's own post is part of that post and is not counted twice",
         "items",
     ),
     "self_engagements": (
@@ -226,6 +225,8 @@ class EventArrays:
     text: np.ndarray | None
     created_at: np.ndarray
     has_follows: bool
+    #: per event: a mention inside the actor's own post (same post_id), not a separate item
+    in_own_post: np.ndarray | None = None
 
     @property
     def n_users(self) -> int:
@@ -242,7 +243,17 @@ class EventArrays:
             kind=self.kind[mask],
             post=None if self.post is None else self.post[mask],
             text=None if self.text is None else self.text[mask],
+            in_own_post=None if self.in_own_post is None else self.in_own_post[mask],
         )
+
+    @property
+    def publishes(self) -> np.ndarray:
+        """Mask: an item published to the actor's followers (post, reshare, reply, mention given),
+        a mention inside the actor's own post counted once, with its post."""
+        other = np.isin(self.kind, [RESHARE, REPLY, MENTION]) & self.engagement
+        if self.in_own_post is not None:
+            other &= ~self.in_own_post
+        return (self.kind == POST) | other
 
     @property
     def engagement(self) -> np.ndarray:
@@ -331,6 +342,15 @@ def prepare_events(
         rows = user_ids.get_indexer(user_table["user_id"][known])
         created[rows] = user_table["created_at"][known].dt.as_unit("ns").array.asi8.astype(np.float64)
 
+    post = optional_codes("post_id")
+    in_own_post = None
+    if post is not None:
+        is_post = (kind == POST) & (post >= 0)
+        author = np.full(int(post.max()) + 1 if len(post) else 0, -1, dtype=np.int64)
+        author[post[is_post]] = actor[is_post]
+        in_own_post = (kind == MENTION) & (post >= 0)
+        in_own_post[in_own_post] = author[post[in_own_post]] == actor[in_own_post]
+
     return EventArrays(
         user_ids=user_ids,
         ts=ts,
@@ -338,10 +358,11 @@ def prepare_events(
         actor=actor,
         target=target,
         kind=kind,
-        post=optional_codes("post_id"),
+        post=post,
         text=optional_codes("text"),
         created_at=created,
         has_follows=bool(np.isin(kind, [FOLLOW, UNFOLLOW]).any()),
+        in_own_post=in_own_post,
     )
 
 
@@ -628,7 +649,8 @@ def _features_from_arrays(
     out["reactions_received"] = (
         out["reshares_received"] + out["likes_received"] + out["replies_received"] + out["mentions_received"]
     )
-    out["published_items"] = out["posts"] + out["reshares_given"] + out["replies_given"] + out["mentions_given"]
+    published = ev.publishes & in_window
+    out["published_items"] = _group_sum(ev.actor[published], n, weight[published])
     self_mask = ev.self_event & in_window
     out["self_engagements"] = _group_sum(ev.actor[self_mask], n, weight[self_mask])
     outreach_mask = ev_all.engagement & np.isin(ev_all.kind, [RESHARE, REPLY, MENTION])

@@ -252,9 +252,7 @@ def timeline_features(
             has_id = np.zeros(len(kind), dtype=bool) if ev.post is None else ev.post >= 0
             ledgers[name] = b.windowed_sum((kind == POST) & has_id, ev.actor)
         elif name == "published_items":
-            ledgers[name] = b.windowed_sum(
-                (kind == POST) | (eng & np.isin(kind, [RESHARE, REPLY, MENTION])), ev.actor
-            )
+            ledgers[name] = b.windowed_sum(ev.publishes, ev.actor)
         elif name == "follows_received":
             ledgers[name] = b.windowed_sum((kind == FOLLOW) & other, ev.target)
         elif name == "big_actor_actions_received":

@@ -56,6 +56,10 @@ def event_tables(draw, *, max_users: int = 6, max_events: int = 40, days: int = 
         elif kind in ("reshare", "like", "reply") and posts:
             j, author = posts[pick % len(posts)]
             target_id, post_id = f"u{author}", f"p{j}"
+        elif kind == "mention" and pick % 2 == 0 and any(a == actor for _, a in posts):
+            # a mention inside one of the actor's own posts (as the simulator writes them)
+            own = [j for j, a in posts if a == actor]
+            target_id, post_id = f"u{target}", f"p{own[pick % len(own)]}"
         else:
             target_id = f"u{target}"
         rows.append((seconds, f"u{actor}", target_id, kind, post_id, body))
@@ -75,7 +79,10 @@ def reference_counts(events: pd.DataFrame, as_of: pd.Timestamp, window_days: flo
     out["reactions_received"] = engage.groupby("target_id").size()
     out["unique_engagers"] = engage.groupby("target_id")["actor_id"].nunique()
     out["posts"] = win[kind == "post"].groupby("actor_id").size()
-    given = engage[engage["kind"].astype(str).isin(["reshare", "reply", "mention"])].groupby("actor_id").size()
+    authors = events[events["kind"] == "post"].set_index("post_id")["actor_id"]
+    in_own_post = (engage["kind"] == "mention") & (engage["post_id"].map(authors) == engage["actor_id"])
+    given = engage[engage["kind"].astype(str).isin(["reshare", "reply", "mention"]) & ~in_own_post]
+    given = given.groupby("actor_id").size()
     out["published_items"] = out["posts"].fillna(0) + given.reindex(out.index).fillna(0)
     selfish = win[(kind != "post") & (win["actor_id"] == win["target_id"])]
     out["self_engagements"] = selfish.groupby("actor_id").size()
@@ -138,6 +145,20 @@ def test_window_is_open_on_the_left_closed_on_the_right(small_events):
     f2 = user_features(small_events, as_of=as_of, window_days=(86_400 - 50) / 86_400)
     assert f2.loc["b", "reactions_received"] == 0
     assert f2.loc["a", "follows_received"] == 1
+
+
+def test_a_mention_inside_a_post_is_one_published_item():
+    events = make_events(
+        [
+            (0, "a", None, "post", "p1", "@b look"),
+            (0, "a", "b", "mention", "p1", None),  # the same post: not a second item
+            (5, "a", "c", "mention", None, None),  # a mention without a post id: an item
+            (9, "c", "a", "mention", "p9", None),  # p9 is not c's post: an item
+        ]
+    )
+    f = user_features(events)
+    assert f.loc["a", "published_items"] == 2 and f.loc["a", "mentions_given"] == 2
+    assert f.loc["c", "published_items"] == 1
 
 
 def test_follower_columns_are_nan_without_follow_data():
