@@ -144,15 +144,18 @@ def _format_count(n: int) -> str:
     return f"{n:,}"
 
 
-def _describe(dataset: Dataset, cleaning: str) -> None:
+def _describe(label: str, dataset: Dataset, cleaning: str) -> None:
+    """Print ``Dataset.info()`` as an aligned block, headed by the name used on the command line."""
     info = dataset.info()
-    _say(f"{dataset.name}")
+    _say(label if dataset.name == label else f"{label} ({dataset.name})")
     if dataset.description:
-        _say(f"  {dataset.description.split('. ')[0]}.")
+        _say(f"  {dataset.description.split('. ')[0].rstrip('.')}.")
     _say(f"  users      {_format_count(info['users'])}")
     by_kind = ", ".join(f"{kind} {_format_count(n)}" for kind, n in info["events_by_kind"].items())
     _say(f"  events     {_format_count(info['events'])}" + (f" ({by_kind})" if by_kind else ""))
     _say(f"  outcomes   {_format_count(info['outcomes'])}")
+    for table, frame in dataset.truth.items():
+        _say(f"  {table}  {_format_count(len(frame))} (ground truth: notebooks compare with it, scores never read it)")
     first, last = info["first_event"], info["last_event"]
     if first is not None:
         days = (last - first).total_seconds() / 86_400
@@ -172,7 +175,7 @@ def _info_sample(directory: Path | None) -> int:
         _say(f"{SAMPLE}: not available locally: {exc}{how}")
         return 0
     removed = _removed_text(dataset.removed)
-    _describe(dataset, f"the loader removed {removed}" if removed else "the loader removed nothing")
+    _describe(SAMPLE, dataset, f"the loader removed {removed}" if removed else "the loader removed nothing")
     return 0
 
 
@@ -187,6 +190,7 @@ def _info_real(name: str, mirror: str | None) -> int:
     dataset = datasets.load(name, mirror=mirror)
     _, would_remove = datasets.clean_events(dataset.events)
     _describe(
+        name,
         dataset,
         "none by default (every row of the file is kept); clean=True would remove "
         + _removed_text(would_remove),

@@ -196,6 +196,7 @@ def test_generate_then_verify_and_describe_the_sample(capsys, tmp_path, small_wo
     assert f"users      {manifest['files']['users.csv.gz']['rows']:,}" in out
     assert f"events     {events['rows']:,} (post " in out
     assert "the loader removed nothing" in out
+    assert f"true_life_events  {manifest['files']['true_life_events.csv.gz']['rows']:,} (ground truth" in out
 
     rewrite_gz(out_dir / "events.csv.gz", lambda content: content.replace(b"reshare", b"like", 1))
     (out_dir / "users.csv.gz").unlink()
