@@ -269,8 +269,17 @@ def validate_events(
     out["timestamp"] = _to_utc(out, "timestamp", table=table, source=source, line_offset=line_offset)
 
     kind = out["kind"]
-    kind_text = kind.astype(ID_DTYPE) if not isinstance(kind.dtype, pd.CategoricalDtype) else kind.astype(str)
-    unknown = (~kind_text.isin(EVENT_KINDS)).to_numpy(dtype=bool)
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        # Check the categories, not every row: a categorical column is already cheap to test.
+        known = np.append(kind.cat.categories.astype(str).isin(EVENT_KINDS), False)  # code -1 (missing) is unknown
+        unknown = ~known[kind.cat.codes.to_numpy()]
+        if not unknown.any() and kind.dtype != KIND_DTYPE:
+            kind = kind.cat.rename_categories(kind.cat.categories.astype(str)).astype(KIND_DTYPE)
+    else:
+        kind_text = kind.astype(ID_DTYPE)
+        unknown = (~kind_text.isin(EVENT_KINDS)).to_numpy(dtype=bool)
+        if not unknown.any():
+            kind = kind_text.astype(KIND_DTYPE)
     if unknown.any():
         _fail(
             out,
@@ -285,7 +294,7 @@ def validate_events(
             source=source,
             line_offset=line_offset,
         )
-    out["kind"] = kind_text.astype(KIND_DTYPE)
+    out["kind"] = kind
 
     out["actor_id"] = _to_id(out, "actor_id", table=table, source=source, line_offset=line_offset)
     is_post = (out["kind"] == "post").to_numpy(dtype=bool)
@@ -428,7 +437,13 @@ def empty_outcomes() -> pd.DataFrame:
 
 
 def users_from_events(events: pd.DataFrame) -> pd.DataFrame:
-    """A minimal users table: every id that acts or receives in ``events``."""
-    ids = pd.concat([events["actor_id"], events["target_id"]], ignore_index=True).dropna()
-    unique = pd.unique(ids.to_numpy())
-    return validate_users(pd.DataFrame({"user_id": pd.Series(np.sort(unique.astype(str)), dtype=ID_DTYPE)}))
+    """A minimal users table: every id that acts or receives in ``events``, sorted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ids = pa.chunked_array(
+        [pa.array(events[c].dropna().to_numpy(dtype=object), type=pa.string()) for c in ("actor_id", "target_id")]
+    )
+    unique = pc.unique(ids)
+    ordered = pc.take(unique, pc.sort_indices(unique))
+    return validate_users(pd.DataFrame({"user_id": pd.Series(ordered.to_pylist(), dtype=ID_DTYPE)}))

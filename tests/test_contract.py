@@ -102,6 +102,22 @@ def test_unknown_kind_shows_values_and_mapping_hint():
     assert err.value.column == "kind" and err.value.rows == [1]
 
 
+def test_categorical_kind_checked_by_category():
+    df = good_events()
+    df["kind"] = pd.Categorical(["post", "RT", "like"])
+    with pytest.raises(ContractError) as err:
+        validate_events(df)
+    assert err.value.rows == [1]
+    df["kind"] = pd.Categorical(["post", None, "like"])
+    with pytest.raises(ContractError) as err:
+        validate_events(df)
+    assert err.value.rows == [1]
+    df["kind"] = pd.Categorical(["post", "reshare", "like"])
+    out = validate_events(df)
+    assert out["kind"].dtype == validate_events(good_events())["kind"].dtype
+    assert out["kind"].tolist() == ["post", "reshare", "like"]
+
+
 @pytest.mark.parametrize("empty", [None, "", "   "])
 def test_empty_actor_id_rejected(empty):
     df = good_events()
