@@ -113,7 +113,8 @@ def main() -> dict:
     print(f"{'write_sample() (CSV + gzip + hashes)':<40} {write_s:>7.3f}s")
     met = load_s <= GOAL_LOAD_SECONDS and load_s <= GOAL_RATIO * bare_c
     print(
-        f"goal (load <= {GOAL_LOAD_SECONDS}s and within {GOAL_RATIO}x of the bare C read): {'met' if met else 'NOT met'}"
+        f"goal (load <= {GOAL_LOAD_SECONDS}s and within {GOAL_RATIO}x of the bare C read): "
+        + ("met" if met else "NOT met")
     )
     payload = {
         "benchmark": "simulate",

@@ -143,8 +143,9 @@ def _write_gzip_atomic(path: Path, data: bytes) -> None:
     """Write gzip bytes with mtime 0 and no name, via a temporary file renamed into place."""
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
-            gz.write(data)
+        with os.fdopen(fd, "wb") as raw:
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+                gz.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

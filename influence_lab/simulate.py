@@ -258,7 +258,8 @@ DEFAULT_PERSONAS: tuple[PersonaConfig, ...] = (
     # name, share, posts/day, sd, appeal, sd, reactivity, sd, popularity, sd, following, sd, follow_back,
     # offline_reach, sd, credibility, expertise_topics, topic_boosts, mention_rate, order_value
     _p("lurker",       0.55, 0.01, 1.0, 0.6, 0.5, 0.008, 0.8, 0.3, 1.0, 40, 0.9, 0.14, 5, 1.0, 0.35, 1, (), 0.05, 40.0),
-    _p("everyday",     0.30, 0.12, 1.0, 1.0, 0.5, 0.030, 0.8, 1.0, 1.0, 70, 0.8, 0.35, 20, 1.0, 0.40, 2, (), 0.25, 40.0),
+    _p("everyday",     0.30, 0.12, 1.0, 1.0, 0.5, 0.030, 0.8, 1.0, 1.0, 70, 0.8, 0.35, 20, 1.0, 0.40, 2, (),
+       0.25, 40.0),
     _p("pr_marketing", 0.06, 0.90, 0.8, 1.2, 0.5, 0.050, 0.6, 2.5, 1.0, 220, 0.7, 0.45, 60, 0.8, 0.50, 3,
        (("pr", 12.0), ("marketing", 10.0), ("social_media", 10.0)), 0.30, 150.0),
     _p("journalist",   0.03, 1.20, 0.7, 1.4, 0.5, 0.020, 0.6, 6.0, 1.0, 200, 0.7, 0.20, 80, 0.8, 0.60, 2,
@@ -631,14 +632,14 @@ def _from_dict(cls: type, data: Mapping[str, Any]) -> Any:
     for name, value in data.items():
         if name not in hints:
             continue
-        kwargs[name] = _coerce(hints[name].type, value, name)
+        kwargs[name] = _coerce(value, name)
     return cls(**kwargs)
 
 
 _SECTION_TYPES: dict[str, type] = {}
 
 
-def _coerce(annotation: Any, value: Any, name: str) -> Any:
+def _coerce(value: Any, name: str) -> Any:
     section = _SECTION_TYPES.get(name)
     if section is not None and isinstance(value, Mapping):
         return _from_dict(section, value)
@@ -974,7 +975,8 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
     interests[2] = expertise[2] | interests[2]
     bought[2] = pod[2] = False
     # 3 asthma joker, 4 dino fan: everyday users; the scripted topics are not their expertise.
-    for i, (exp_topics, extra) in ((3, (("food", "travel"), ("film_tv",))), (4, (("music", "film_tv"), ("dinosaurs",)))):
+    scripted_topics = ((3, ("food", "travel"), ("film_tv",)), (4, ("music", "film_tv"), ("dinosaurs",)))
+    for i, exp_topics, extra in scripted_topics:
         expertise[i] = False
         expertise[i, [t[x] for x in exp_topics]] = True
         interests[i] = expertise[i]
@@ -1011,7 +1013,8 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
             formed = latest + SECONDS_PER_DAY
         else:
             p0, p1 = _seconds(cfg.gaming.pod_formed_start), _seconds(cfg.gaming.pod_formed_end)
-            formed = np.maximum(latest + SECONDS_PER_DAY, p0 + np.floor(rng.random(n_rings) * (p1 - p0)).astype(np.int64))
+            drawn = p0 + np.floor(rng.random(n_rings) * (p1 - p0)).astype(np.int64)
+            formed = np.maximum(latest + SECONDS_PER_DAY, drawn)
         ring_is_bot.extend([bot_ring] * n_rings)
         ring_formed.append(formed)
         next_ring += n_rings
@@ -1366,7 +1369,9 @@ def _draw_posts(cfg: WorldConfig, pop: _Population, avail: np.ndarray, rng: np.r
     s_time = np.array([_seconds(c.asthma_joke_time)] + [_seconds(x) for x in c.dino_post_times], dtype=np.int64)
     s_author = np.array([3] + [4] * len(c.dino_post_times), dtype=np.int64)
     s_topic = np.array([_JOKE] + [TOPICS.index("dinosaurs")] * len(c.dino_post_times), dtype=np.int64)
-    s_appeal = np.concatenate(([pop.appeal[3] * c.asthma_joke_appeal], np.full(len(c.dino_post_times), pop.appeal[4] * c.dino_appeal)))
+    s_appeal = np.concatenate(
+        ([pop.appeal[3] * c.asthma_joke_appeal], np.full(len(c.dino_post_times), pop.appeal[4] * c.dino_appeal))
+    )
     s_script = np.arange(len(s_time), dtype=np.int64)
     keep_s = s_time >= pop.created[s_author]
     author = np.concatenate((author, s_author[keep_s]))
@@ -1496,16 +1501,20 @@ def _simulate_engagement(
 
         # Second-hand: each reshare exposes the resharer's followers; novelty decays per generation.
         reshare_code = EVENT_KINDS.index("reshare")
-        parent_owner, parent_who, parent_when = owner[kind == reshare_code], engager[kind == reshare_code], when[kind == reshare_code]
+        is_re = kind == reshare_code
+        parent_owner, parent_who, parent_when = owner[is_re], engager[is_re], when[is_re]
         new_f, new_v, new_t = [], [], []
         for generation in range(1, e.max_generations + 1):
             if len(parent_owner) == 0:
                 break
             decay = e.cascade_decay**generation
             p_author = author[parent_owner]
-            impressions[pid] += np.bincount(parent_owner, weights=view * human_followers[parent_who], minlength=len(pid))
+            seen_second_hand = view * human_followers[parent_who]
+            impressions[pid] += np.bincount(parent_owner, weights=seen_second_hand, minlength=len(pid))
             # Viewers who follow the author because they saw the reshare.
-            n_follow = rng.poisson(view * followers.degree[parent_who] * e.follow_per_view * appeal[parent_owner] * decay)
+            n_follow = rng.poisson(
+                view * followers.degree[parent_who] * e.follow_per_view * appeal[parent_owner] * decay
+            )
             f_owner = np.repeat(np.arange(len(parent_who)), n_follow)
             newcomer, ok_f = followers.uniform(rng, parent_who[f_owner])
             new_f.append(newcomer[ok_f])
@@ -1717,7 +1726,8 @@ def _texts(cfg: WorldConfig, pop: _Population, posts: _Posts, handles: pa.Array,
     bot_prefix = pa.array([b[0] for b in _BOT_LINES]).take(pa.array(line))
     bot_suffix = pa.array([b[1] for b in _BOT_LINES]).take(pa.array(line))
     bot = _join(bot_prefix, sp, choose(_BOT_AMOUNTS), sp, bot_suffix, link)
-    scripted_texts = pa.array((_ASTHMA_JOKE_TEXT,) + tuple(_DINO_TEXTS[i % len(_DINO_TEXTS)] for i in range(len(cfg.cases.dino_post_times))))
+    n_dino = len(cfg.cases.dino_post_times)
+    scripted_texts = pa.array([_ASTHMA_JOKE_TEXT] + [_DINO_TEXTS[i % len(_DINO_TEXTS)] for i in range(n_dino)])
     scripted = scripted_texts.take(pa.array(np.maximum(posts.script, 0)))
     style = posts.style
     text = pc.if_else(pa.array(style == 0), topical, chat)
@@ -1833,10 +1843,12 @@ def generate_world(config: WorldConfig | None = None) -> Dataset:
     user_ids = pc.utf8_lpad(pc.cast(pa.array(id_number), pa.string()), ID_WIDTH, "0")
     user_ids = _join(pa.scalar("u"), user_ids)
     handles = _handles(pop, streams[6])
-    handle_list = np.array(handles.to_pylist(), dtype=object)
-    for role, i in zip(CASE_USERS, case_index):
-        handle_list[i] = CASE_HANDLES[role]
-    handles = pa.array(handle_list.tolist())
+    is_case = np.zeros(pop.n, dtype=bool)
+    is_case[case_index] = True
+    case_handles = pa.array([CASE_HANDLES[role] for role in CASE_USERS]).take(
+        pa.array(np.argsort(case_index, kind="stable"))
+    )
+    handles = pc.replace_with_mask(handles, pa.array(is_case), case_handles)
 
     texts = _texts(cfg, pop, posts, handles, streams[7])
     outcomes = _draw_outcomes(cfg, pop, avail, edges, posts, activity, streams[8])
@@ -1898,7 +1910,8 @@ def _events_table(
     order = np.lexsort((post, target_number, id_number[actor], kind, time))
     time, actor, target, kind, post = time[order], actor[order], target[order], kind[order], post[order]
     is_post = kind == code["post"]
-    post_ids = _join(pa.scalar("p"), pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n_posts + 1)), pa.string()), POST_ID_WIDTH, "0"))
+    numbers = pc.cast(pa.array(np.arange(1, n_posts + 1)), pa.string())
+    post_ids = _join(pa.scalar("p"), pc.utf8_lpad(numbers, POST_ID_WIDTH, "0"))
     topic_names = pa.array(list(POST_TOPICS))
     post_idx = pa.array(np.maximum(post, 0), mask=post < 0)
     only_posts = pa.array(np.where(is_post, post, 0), mask=~is_post)
@@ -1922,11 +1935,11 @@ def _users_table(
 
     def joined(mask: np.ndarray) -> pa.Array:
         # ';'-joined topic names per row (empty -> missing), built column by column.
-        names = pa.array(list(TOPICS))
-        out = pa.array([""] * pop.n)
-        for j in range(_T):  # loop over the 18 topics, not over users
-            piece = pc.if_else(pa.array(mask[:, j]), names.take(pa.array(np.full(pop.n, j))), pa.scalar(""))
-            sep = pc.if_else(pa.array(mask[:, j] & (np.cumsum(mask, axis=1)[:, j] > 1)), pa.scalar(";"), pa.scalar(""))
+        running = np.cumsum(mask, axis=1)
+        out = pa.array(np.full(pop.n, ""))
+        for j, name in enumerate(TOPICS):  # a loop over the 18 topics, not over users
+            piece = pc.if_else(pa.array(mask[:, j]), pa.scalar(name), pa.scalar(""))
+            sep = pc.if_else(pa.array(mask[:, j] & (running[:, j] > 1)), pa.scalar(";"), pa.scalar(""))
             out = _join(out, sep, piece)
         return pc.if_else(pc.equal(out, ""), pa.scalar(None, pa.string()), out)
 

@@ -234,7 +234,8 @@ def test_life_events_lower_posting_during_the_event(small):
     joined = deep.reset_index().merge(posts, left_on="user_id", right_on="actor_id")
     during = joined["timestamp"].between(joined["start"], joined["end"], inclusive="left")
     days_during = (deep["end"] - deep["start"]).dt.days
-    per_event = pd.DataFrame({"index": joined["index"], "during": during}).groupby("index")["during"].agg(["sum", "size"])
+    flags = pd.DataFrame({"index": joined["index"], "during": during})
+    per_event = flags.groupby("index")["during"].agg(["sum", "size"])
     per_event = per_event.reindex(deep.index, fill_value=0)
     rate_during = per_event["sum"].sum() / days_during.sum()
     rate_outside = (per_event["size"] - per_event["sum"]).sum() / (366 - days_during).sum()
