@@ -250,7 +250,7 @@ class EventArrays:
     def publishes(self) -> np.ndarray:
         """Mask: an item published to the actor's followers (post, reshare, reply, mention given),
         a mention inside the actor's own post counted once, with its post."""
-        other = np.isin(self.kind, [RESHARE, REPLY, MENTION]) & self.engagement
+        other = kind_in(self.kind, RESHARE, REPLY, MENTION) & self.engagement
         if self.in_own_post is not None:
             other &= ~self.in_own_post
         return (self.kind == POST) | other
@@ -258,7 +258,7 @@ class EventArrays:
     @property
     def engagement(self) -> np.ndarray:
         """Mask: a reshare/like/reply/mention of another user."""
-        return np.isin(self.kind, ENGAGEMENT_CODES) & (self.target >= 0) & (self.actor != self.target)
+        return kind_in(self.kind, RESHARE, LIKE, REPLY, MENTION) & (self.target >= 0) & (self.actor != self.target)
 
     @property
     def self_event(self) -> np.ndarray:
@@ -319,13 +319,21 @@ def prepare_events(
     else:
         extra_ids = pd.Series([], dtype=ID_DTYPE)
 
-    n_events = len(events)
-    ids = pd.concat(
-        [events["actor_id"], events["target_id"], extra_ids], ignore_index=True
+    # factorise each column, then their (few) distinct ids together: faster than one big factorisation
+    actor_codes, actor_ids = pd.factorize(events["actor_id"], use_na_sentinel=True)
+    target_codes, target_ids = pd.factorize(events["target_id"], use_na_sentinel=True)
+    merged, uniques = pd.factorize(
+        pd.concat(
+            [pd.Series(actor_ids, dtype=ID_DTYPE), pd.Series(target_ids, dtype=ID_DTYPE), extra_ids],
+            ignore_index=True,
+        )
     )
-    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
-    actor = codes[:n_events].astype(np.int64)
-    target = codes[n_events : 2 * n_events].astype(np.int64)
+    actor = merged[: len(actor_ids)][actor_codes].astype(np.int64)
+    target_map = merged[len(actor_ids) : len(actor_ids) + len(target_ids)].astype(np.int64)
+    if len(target_map):
+        target = np.where(target_codes >= 0, target_map[np.maximum(target_codes, 0)], -1).astype(np.int64)
+    else:  # only posts
+        target = np.full(len(target_codes), -1, dtype=np.int64)
     user_ids = pd.Index(uniques, dtype=ID_DTYPE, name="user_id")
 
     ts = events["timestamp"].dt.as_unit("ns").array.asi8.astype(np.int64, copy=False)
@@ -361,7 +369,7 @@ def prepare_events(
         post=post,
         text=optional_codes("text"),
         created_at=created,
-        has_follows=bool(np.isin(kind, [FOLLOW, UNFOLLOW]).any()),
+        has_follows=bool(kind_in(kind, FOLLOW, UNFOLLOW).any()),
         in_own_post=in_own_post,
     )
 
@@ -388,6 +396,13 @@ def _as_timestamp(value, name: str) -> pd.Timestamp:
 
 
 # ------------------------------------------------------------------- shared helpers
+
+
+def kind_in(kind: np.ndarray, *codes: int) -> np.ndarray:
+    """Mask of events whose kind code is one of ``codes`` (a lookup table: faster than np.isin)."""
+    table = np.zeros(len(EVENT_KINDS), dtype=bool)
+    table[list(codes)] = True
+    return table[kind]
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -447,16 +462,22 @@ def _running_value_at(
     high = max(int(day.max()), int(query_day.max())) + 1
     span = high - low + 1
     keys = user.astype(np.int64) * span + (day - low)
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)
     keys = keys[order]
-    running = np.concatenate([[0], np.cumsum(delta[order])])
-    upto = np.searchsorted(keys, query_user.astype(np.int64) * span + (query_day - low), side="right")
-    before_user = np.searchsorted(keys, query_user.astype(np.int64) * span, side="left")
-    return running[upto] - running[before_user]
+    running = np.concatenate([np.zeros(1, dtype=delta.dtype), np.cumsum(delta[order])])
+    # sorted queries make both binary searches cache-friendly
+    queries = query_user.astype(np.int64) * span + (query_day - low)
+    query_order = np.argsort(queries)
+    queries = queries[query_order]
+    upto = np.searchsorted(keys, queries, side="right")
+    user_start = np.searchsorted(keys, queries - (queries % span), side="left")
+    result = np.empty(len(queries), dtype=running.dtype)
+    result[query_order] = running[upto] - running[user_start]
+    return result
 
 
 def reaction_weights(
-    ev: EventArrays, *, activity_exponent: float, standing_window_days: int
+    ev: EventArrays, *, activity_exponent: float, standing_window_days: int, with_standing: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-event activity weight and engager standing (0 for non-engagement events).
 
@@ -478,6 +499,8 @@ def reaction_weights(
     key = actor * span + (day - first_day)
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     activity[eng] = counts[inverse].astype(np.float64) ** (-float(activity_exponent))
+    if not with_standing:
+        return activity, standing
     recv, days, deltas = distinct_pair_deltas(ev.target[eng], actor, day, ev.n_users, standing_window_days)
     standing[eng] = _running_value_at(recv, days, deltas, actor, day - 1)
     return activity, standing
@@ -490,7 +513,7 @@ def follow_state_deltas(ev: EventArrays) -> tuple[np.ndarray, np.ndarray]:
     pair not followed adds 1, an unfollow of a followed pair subtracts 1,
     repeats change nothing. Self-follows are ignored.
     """
-    mask = np.isin(ev.kind, [FOLLOW, UNFOLLOW]) & (ev.target >= 0) & (ev.actor != ev.target)
+    mask = kind_in(ev.kind, FOLLOW, UNFOLLOW) & (ev.target >= 0) & (ev.actor != ev.target)
     rows = np.flatnonzero(mask)
     change = np.zeros(len(ev.ts), dtype=np.int64)
     if len(rows) == 0:
@@ -539,6 +562,7 @@ def user_features(
     min_account_age_days: float = 30.0,
     with_pagerank: bool = False,
     pagerank_alpha: float = 0.85,
+    columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """One row per user (index ``user_id``) of the features in :data:`FEATURES`.
 
@@ -556,10 +580,18 @@ def user_features(
     unknown, not zero). ``events`` may be a :class:`Dataset` (its users table
     is then used for ``created_at``; ``true_*`` columns are never read).
 
-    The remaining keywords are the parameters of per-event weights and of
-    engager credibility (robust score); see :data:`FEATURES` and
-    :class:`influence_lab.scores.RobustScore`.
+    ``columns`` limits the output to some features (in :data:`FEATURES`
+    order) and skips the work the others need (the scores ask only for
+    what they read). ``pagerank`` is computed only when asked for, by
+    ``columns`` or ``with_pagerank=True``. The remaining keywords are the
+    parameters of per-event weights and of engager credibility (robust
+    score); see :data:`FEATURES` and :class:`influence_lab.scores.RobustScore`.
     """
+    if columns is not None:
+        columns = list(columns)
+        unknown = sorted(set(columns) - set(FEATURES))
+        if unknown:
+            raise ValueError(f"user_features: unknown feature(s) {unknown}; see influence_lab.features.FEATURES.")
     events, users = split_input(events, users)
     ev = prepare_events(events, users)
     if as_of is None:
@@ -586,6 +618,7 @@ def user_features(
         min_account_age_days=min_account_age_days,
         with_pagerank=with_pagerank,
         pagerank_alpha=pagerank_alpha,
+        columns=columns,
     )
 
 
@@ -605,6 +638,7 @@ def _features_from_arrays(
     min_account_age_days: float,
     with_pagerank: bool,
     pagerank_alpha: float = 0.85,
+    columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     n = full.n_users
     upto_mask = full.ts <= as_of_ns
@@ -625,8 +659,18 @@ def _features_from_arrays(
         in_window = ev.ts > low_ns
         weight = in_window.astype(np.float64)
 
+    wanted = set(FEATURES) - {"pagerank"} if columns is None else set(columns)
+    if with_pagerank:
+        wanted.add("pagerank")
+
+    def need(*names: str) -> bool:
+        return any(name in wanted for name in names)
+
     activity, standing = reaction_weights(
-        ev, activity_exponent=activity_exponent, standing_window_days=standing_window_days
+        ev,
+        activity_exponent=activity_exponent,
+        standing_window_days=standing_window_days,
+        with_standing=need("standing_weighted_reactions"),
     )
     eng = ev.engagement & in_window
     kind = ev.kind
@@ -653,33 +697,44 @@ def _features_from_arrays(
     out["published_items"] = _group_sum(ev.actor[published], n, weight[published])
     self_mask = ev.self_event & in_window
     out["self_engagements"] = _group_sum(ev.actor[self_mask], n, weight[self_mask])
-    outreach_mask = ev_all.engagement & np.isin(ev_all.kind, [RESHARE, REPLY, MENTION])
+    outreach_mask = ev_all.engagement & kind_in(ev_all.kind, RESHARE, REPLY, MENTION)
     out["outreach_actions"] = _group_sum(ev_all.actor[outreach_mask], n)
 
-    follow_in = (kind == FOLLOW) & (ev.target >= 0) & (ev.actor != ev.target) & in_window
-    unfollow_in = (kind == UNFOLLOW) & (ev.target >= 0) & (ev.actor != ev.target) & in_window
+    other = (ev.target >= 0) & (ev.actor != ev.target) & in_window
+    follow_in = (kind == FOLLOW) & other
+    unfollow_in = (kind == UNFOLLOW) & other
     out["follows_received"] = _group_sum(ev.target[follow_in], n, weight[follow_in])
     out["unfollows_received"] = _group_sum(ev.target[unfollow_in], n, weight[unfollow_in])
 
     out["reactions_per_post"] = out["reactions_received"] / np.maximum(out["published_items"], 1.0)
     out["weighted_reactions"] = _group_sum(ev.target[eng], n, (weight * activity)[eng])
     out["weighted_reactions_per_post"] = out["weighted_reactions"] / np.maximum(out["published_items"], 1.0)
-    out["standing_weighted_reactions"] = _group_sum(
-        ev.target[eng], n, (weight * activity * np.log1p(standing))[eng]
-    )
+    if need("standing_weighted_reactions"):
+        out["standing_weighted_reactions"] = _group_sum(
+            ev.target[eng], n, (weight * activity * np.log1p(standing))[eng]
+        )
 
     # distinct engagers: in a window each pair counts once; with decay, by the age of its last event
-    out["unique_engagers"] = _distinct_senders(ev, eng, n, decay, as_of_ns, half_life_days)
-    reshare_mention = eng & np.isin(kind, [RESHARE, MENTION])
-    out["unique_resharers_mentioners"] = _distinct_senders(ev, reshare_mention, n, decay, as_of_ns, half_life_days)
-    ever = ev_all.engagement
-    ever_pairs = sorted_unique(ev_all.actor[ever] * n + ev_all.target[ever])
-    out["audience_proxy"] = _group_sum(ever_pairs % n, n)
+    if need("unique_engagers"):
+        out["unique_engagers"] = _distinct_senders(ev, eng, n, decay, as_of_ns, half_life_days)
+    if need("unique_resharers_mentioners"):
+        reshare_mention = eng & kind_in(kind, RESHARE, MENTION)
+        out["unique_resharers_mentioners"] = _distinct_senders(
+            ev, reshare_mention, n, decay, as_of_ns, half_life_days
+        )
+    if need("audience_proxy"):
+        ever = ev_all.engagement
+        ever_pairs = sorted_unique(ev_all.actor[ever] * n + ev_all.target[ever])
+        out["audience_proxy"] = _group_sum(ever_pairs % n, n)
 
     # followers: pair states replayed over all history up to as_of
-    change, follow_mask = follow_state_deltas(ev_all)
-    big_actor_kinds = np.isin(kind, [RESHARE, REPLY, MENTION, FOLLOW]) & (ev.target >= 0) & (ev.actor != ev.target)
-    if full.has_follows:
+    follower_columns = ("followers", "followers_gained", "follower_reciprocity", "big_actor_actions_received")
+    if not full.has_follows:
+        nan = np.full(n, np.nan)
+        out["followers"], out["followers_gained"], out["follower_reciprocity"] = nan, nan.copy(), nan.copy()
+        out["big_actor_actions_received"] = np.zeros(n)
+    elif need(*follower_columns):
+        change, follow_mask = follow_state_deltas(ev_all)
         out["followers"] = _group_sum(ev_all.target[follow_mask], n, change[follow_mask].astype(np.float64))
         if decay:
             w_all = np.exp2(-(as_of_ns - ev_all.ts) / (half_life_days * DAY_NS))
@@ -687,23 +742,27 @@ def _features_from_arrays(
         else:
             gained_w = (change * (ev_all.ts > low_ns))[follow_mask].astype(np.float64)
         out["followers_gained"] = _group_sum(ev_all.target[follow_mask], n, gained_w)
-        out["follower_reciprocity"] = _follower_reciprocity(ev_all, change, follow_mask, n, out["followers"])
-        # actor followers before each event, replayed on all history up to as_of
-        actor_followers = actor_followers_at_events(ev_all, change, follow_mask)[lead]
-        big = big_actor_kinds & in_window & (actor_followers > big_actor_followers)
-        out["big_actor_actions_received"] = _group_sum(ev.target[big], n, weight[big])
-    else:
-        nan = np.full(n, np.nan)
-        out["followers"], out["followers_gained"], out["follower_reciprocity"] = nan, nan.copy(), nan.copy()
-        out["big_actor_actions_received"] = np.zeros(n)
+        if need("follower_reciprocity"):
+            out["follower_reciprocity"] = _follower_reciprocity(ev_all, change, follow_mask, n, out["followers"])
+        if need("big_actor_actions_received"):
+            # actor followers before each event, replayed on all history up to as_of
+            actor_followers = actor_followers_at_events(ev_all, change, follow_mask)[lead]
+            big_kinds = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other
+            big = big_kinds & (actor_followers > big_actor_followers)
+            out["big_actor_actions_received"] = _group_sum(ev.target[big], n, weight[big])
 
-    _post_features(ev, in_window, weight, eng, n, decay, out)
+    if need(
+        "posts_with_id", "posts_reshared", "posts_replied", "distinct_post_texts", "duplicate_posts",
+        "distinct_published_items",
+    ):
+        _post_features(ev, in_window, weight, eng, n, decay, out)
     out["account_age_days"] = (as_of_ns - full.created_at) / DAY_NS
 
+    pair_columns = ("top5_engager_share", "engager_reciprocity") + _ROBUST_COLUMNS
     if decay:
-        for name in ("top5_engager_share", "engager_reciprocity") + _ROBUST_COLUMNS:
+        for name in pair_columns:
             out[name] = np.full(n, np.nan)
-    else:
+    elif need(*pair_columns):
         _pair_features(
             ev,
             eng,
@@ -717,10 +776,10 @@ def _features_from_arrays(
             min_account_age_days=min_account_age_days,
         )
 
-    if with_pagerank:
+    if need("pagerank"):
         out["pagerank"] = _pagerank_feature(ev, eng, n, pagerank_alpha)
 
-    frame = pd.DataFrame({name: out[name] for name in FEATURES if name in out}, index=full.user_ids)
+    frame = pd.DataFrame({name: out[name] for name in FEATURES if name in wanted}, index=full.user_ids)
     # rows: the users asked for, or everyone seen up to as_of
     if explicit_users:
         return frame
@@ -760,10 +819,15 @@ def _follower_reciprocity(
 ) -> np.ndarray:
     rows = np.flatnonzero(follow_mask & (change != 0))
     pair = ev.actor[rows] * n + ev.target[rows]
-    state = pd.Series(change[rows]).groupby(pair).sum()
-    following = state.index.to_numpy()[state.to_numpy() > 0]
+    order = np.argsort(pair)
+    pair_sorted = pair[order]
+    starts = np.flatnonzero(np.r_[True, pair_sorted[1:] != pair_sorted[:-1]]) if len(rows) else np.zeros(0, np.int64)
+    state = np.add.reduceat(change[rows][order], starts) if len(rows) else np.zeros(0, np.int64)
+    following = pair_sorted[starts][state > 0]  # sorted
     follower, followee = following // n, following % n
-    back = np.isin(followee * n + follower, following)
+    reverse = followee * n + follower
+    where = np.minimum(np.searchsorted(following, reverse), max(len(following) - 1, 0))
+    back = following[where] == reverse if len(following) else np.zeros(0, dtype=bool)
     mutual = _group_sum(followee[back], n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(followers > 0, mutual / followers, np.nan)

@@ -896,6 +896,7 @@ def score_dataset(
         window_days=window,
         users=users,
         half_life_days=half_life_days,
+        columns=None if with_features else model.required_features,
         **model.feature_kwargs(),
     )
     features = _add_user_columns(features, users, model.user_columns())

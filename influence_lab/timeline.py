@@ -59,6 +59,7 @@ from influence_lab.features import (
     day_end,
     distinct_pair_deltas,
     follow_state_deltas,
+    kind_in,
     prepare_events,
     reaction_weights,
     split_input,
@@ -241,7 +242,7 @@ def timeline_features(
         elif name == "unique_engagers":
             ledgers[name] = b.distinct_senders(eng)
         elif name == "unique_resharers_mentioners":
-            ledgers[name] = b.distinct_senders(eng & np.isin(kind, [RESHARE, MENTION]))
+            ledgers[name] = b.distinct_senders(eng & kind_in(kind, RESHARE, MENTION))
         elif name == "weighted_reactions":
             ledgers[name] = b.windowed_sum(eng, ev.target, weights[0])
         elif name == "standing_weighted_reactions":
@@ -259,12 +260,12 @@ def timeline_features(
             if ev.has_follows:
                 change, follow_mask = follow_state_deltas(ev)
                 actor_followers = actor_followers_at_events(ev, change, follow_mask)
-                mask = np.isin(kind, [RESHARE, REPLY, MENTION, FOLLOW]) & other & (actor_followers > big_actor_followers)
+                mask = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other & (actor_followers > big_actor_followers)
                 ledgers[name] = b.windowed_sum(mask, ev.target)
             else:
                 ledgers[name] = _Ledger(*_empty(), decays=False)
         elif name == "outreach_actions":
-            ledgers[name] = b.cumulative_sum(eng & np.isin(kind, [RESHARE, REPLY, MENTION]), ev.actor)
+            ledgers[name] = b.cumulative_sum(eng & kind_in(kind, RESHARE, REPLY, MENTION), ev.actor)
         elif name == "followers":
             if ev.has_follows:
                 change, follow_mask = follow_state_deltas(ev)
@@ -362,6 +363,7 @@ def score_timeline(
             window_days=float(window if window is not None else model.window_days),
             users=users_table,
             half_life_days=half_life_days,
+            columns=model.required_features,
             **model.feature_kwargs(),
         )
         model.fit(_add_user_columns(features, users_table, model.user_columns()))
