@@ -373,3 +373,39 @@ def test_unknown_recipe_and_missing_features():
         SocialNetworkingPotential().fit(pd.DataFrame({"posts": [1.0]}))
     with pytest.raises(RuntimeError, match="fit"):
         RobustScore().transform(pd.DataFrame())
+
+
+# ------------------------------------------------------- a small synthetic world
+
+
+@pytest.fixture(scope="module")
+def world():
+    from influence_lab.simulate import WorldConfig, generate_world
+
+    return generate_world(WorldConfig(n_users=300, n_fake_followers=300, seed=3))
+
+
+@pytest.mark.parametrize("name", sorted(RECIPES))
+def test_every_recipe_on_a_generated_world(world, name):
+    scored = score_dataset(world, name)
+    low, high = make_recipe(name).scale
+    assert len(scored) == len(world.users)
+    assert scored["score"].notna().all() and scored["score"].between(low, high).all()
+    # the ground truth is in the users table; removing it changes nothing
+    pd.testing.assert_frame_equal(scored, score_dataset(world.without_truth(), name))
+    explained = scored.attrs["model"].explain(user_features(world, **scored.attrs["model"].feature_kwargs()))
+    np.testing.assert_allclose(explained.drop(columns="score").sum(axis=1), explained["score"], atol=1e-9)
+
+
+def test_generated_world_floor_and_robust_score_against_bots(world):
+    klout = score_dataset(world, "klout")
+    robust = score_dataset(world, "robust")
+    persona = world.users.set_index("user_id")["persona"].astype(str)
+    fakes = persona.index[persona == "fake_follower"]
+    assert (klout.loc[fakes, "score"] == 1).all()  # bought followers never engage: no score of their own
+    engaged = klout["reach"] > 0
+    assert klout.loc[engaged, "score"].mean() == pytest.approx(20, abs=0.5)  # the pre-2012 curve's mean
+    bots = persona.index[persona == "bot"]
+    assert len(bots) > 0
+    # bots sit lower in the population under the robust score than under the Klout-style one
+    assert robust["score"].rank(pct=True)[bots].mean() < klout["score"].rank(pct=True)[bots].mean()

@@ -125,3 +125,17 @@ def test_unsupported_recipes_say_so():
         score_timeline(events, "snp", half_life_days=3)
     with pytest.raises(ValueError, match="whole number"):
         score_timeline(events, "klout", window_days=2.5)
+
+
+def test_generated_world_timeline_matches_direct_scoring():
+    from influence_lab.simulate import WorldConfig, generate_world
+
+    world = generate_world(WorldConfig(n_users=200, n_fake_followers=100, seed=11))
+    timeline = score_timeline(world, "klout", start="2012-03-01", end="2012-06-30", components=True)
+    for day in ("2012-03-01", "2012-04-17", "2012-06-30"):
+        day = pd.Timestamp(day, tz="UTC")
+        model = timeline.attrs["model"]
+        direct = score_dataset(world, model, as_of=day_end(day), refit=False)
+        on_day = timeline[timeline["day"] == day].set_index("user_id").loc[direct.index]
+        np.testing.assert_allclose(on_day["score"], direct["score"], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(on_day["raw"], direct["raw"], rtol=1e-9, atol=1e-12)
