@@ -482,13 +482,13 @@ class CaseConfig:
     """The named case users (see :data:`CASE_USER_DESCRIPTIONS`)."""
 
     #: The PR blogger: posts/day at full availability, appeal, offline reach, credibility.
-    blogger_posting_rate: float = 6.5
-    blogger_appeal: float = 1.5
+    blogger_posting_rate: float = 3.0
+    blogger_appeal: float = 2.2
     blogger_reactivity: float = 0.10
     blogger_offline_reach: float = 300.0
     blogger_credibility: float = 0.7
     #: His popularity is set to this quantile of the real accounts' popularity.
-    blogger_popularity_quantile: float = 0.88
+    blogger_popularity_quantile: float = 0.96
     #: His accounts follows, and creation date.
     blogger_following: float = 600.0
     blogger_created: str = "2009-03-02"
@@ -518,17 +518,17 @@ class CaseConfig:
     joker_posting_rate: float = 0.3
     joker_popularity_quantile: float = 0.85
     dino_posting_rate: float = 0.25
-    dino_popularity_quantile: float = 0.95
+    dino_popularity_quantile: float = 0.98
     #: The dinosaur fan: days of the dinosaur posts and their appeal multiplier (they got reshared).
     dino_post_times: tuple[str, ...] = (
         "2012-02-11T17:20:00", "2012-03-03T16:05:00", "2012-03-24T18:40:00", "2012-04-21T15:30:00",
         "2012-05-19T19:10:00", "2012-06-16T14:45:00", "2012-07-14T20:00:00", "2012-09-08T16:25:00",
     )
-    dino_appeal: float = 12.0
+    dino_appeal: float = 30.0
     #: Job candidates are the accounts (among these personas, not gaming, not another case) closest to these
     #: percentiles of engagement received in the window (Wired, April 2012: scores 34 and 67).
     candidate_personas: tuple[str, ...] = ("pr_marketing", "journalist")
-    candidate_percentiles: tuple[float, float] = (80.0, 99.5)
+    candidate_percentiles: tuple[float, float] = (93.0, 99.7)
     candidate_window: tuple[str, str] = ("2012-01-01", "2012-04-01")
 
 
@@ -694,7 +694,7 @@ CASE_HANDLES: dict[str, str] = {
 #: What each case user is, for the notebooks.
 CASE_USER_DESCRIPTIONS: dict[str, str] = {
     "blogger": (
-        "A PR blogger: very active and well engaged (near the top 1.5% by engagement received, Jan to mid-April). "
+        "A PR blogger: very active and well engaged (in the top 1% by engagement received, Jan to mid-April). "
         "From mid-April a busy job, a house hunt and a long book series, in August a new baby: his availability "
         "and posting fall while his appeal, offline reach and credibility (his true influence) do not change."
     ),
@@ -716,10 +716,10 @@ CASE_USER_DESCRIPTIONS: dict[str, str] = {
     ),
     "candidate_34": (
         "A job candidate drawn by the same mechanisms as everyone: the account (PR/marketing or journalist, not "
-        "gaming) nearest the 80th percentile of engagement received in Jan-Mar 2012 (a Klout-style 34)."
+        "gaming) nearest the 93rd percentile of engagement received in Jan-Mar 2012 (a Klout-style 34 there)."
     ),
     "candidate_67": (
-        "The other job candidate: the account nearest the 99.5th percentile of engagement received in Jan-Mar "
+        "The other job candidate: the account nearest the 99.7th percentile of engagement received in Jan-Mar "
         "2012 (a Klout-style 67). Their outcomes come from the same mechanisms, not set by hand."
     ),
 }

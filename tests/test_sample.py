@@ -187,3 +187,18 @@ def test_default_world_regenerates_the_committed_sample_exactly(tmp_path):
     for name, entry in committed["files"].items():
         assert manifest["files"][name]["sha256"] == entry["sha256"], f"{name} differs from data/"
         assert manifest["files"][name]["rows"] == entry["rows"]
+
+
+def test_data_readme_row_counts_match_the_manifest():
+    """The row counts data/README.md states are those of the committed files."""
+    import json
+    import re
+
+    from influence_lab import paths
+
+    readme = (paths.sample_dir() / "README.md").read_text()
+    manifest = json.loads((paths.sample_dir() / "MANIFEST.json").read_text())
+    for name, entry in manifest["files"].items():
+        match = re.search(rf"\| `{re.escape(name)}` \| ([\d,]+) \|", readme)
+        assert match, f"data/README.md has no row count for {name}"
+        assert int(match.group(1).replace(",", "")) == entry["rows"], name

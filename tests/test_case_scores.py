@@ -1,0 +1,32 @@
+"""The case users' Klout-style scores tell the stories the notebooks follow (shipped sample, pre-2012 curve)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from influence_lab import scores
+from influence_lab.sample import load_sample
+from influence_lab.simulate import CASE_USERS
+
+
+@pytest.fixture(scope="module")
+def world():
+    return load_sample()
+
+
+def klout(world, day: str) -> pd.Series:
+    return scores.score_dataset(world, "klout", as_of=pd.Timestamp(f"{day}T23:59:59Z"), curve="pre2012")["score"]
+
+
+def test_blogger_starts_in_the_low_60s_and_dips_while_busy(world):
+    before = klout(world, "2012-04-15")[CASE_USERS["blogger"]]
+    later = klout(world, "2012-09-30")[CASE_USERS["blogger"]]
+    assert 58 <= before <= 65
+    assert later < before
+
+
+def test_candidates_read_near_34_and_67_in_march_2012(world):
+    march = klout(world, "2012-03-31")
+    assert abs(march[CASE_USERS["candidate_34"]] - 34) <= 4
+    assert abs(march[CASE_USERS["candidate_67"]] - 67) <= 4
