@@ -74,21 +74,24 @@ class CalibrationCurve:
     parameters are solved so that its mean is ``mean`` and its 95th
     percentile is ``p95`` (one root search: the mean fixes a/(a+b), the
     concentration a+b is searched for the percentile). ``fit(raw)`` ranks the
-    population's positive raw values (mid-ranks, so ties share a score) and
-    stores the knots raw -> target quantile; ``transform`` interpolates
+    population's positive raw values and stores the knots raw -> score: a
+    group of users with the same raw value covering the rank range
+    (lower, upper] gets the target's mean over that range of quantiles (a
+    single user: about the quantile at its mid-rank), so the population's
+    mean is the target mean even with many ties; ``transform`` interpolates
     linearly between knots, so it is monotone and a new raw value between
     two population values lands between their scores. Raw values are rounded
     to a relative 1e-12 first, so that float noise cannot split a tie. Users with raw <= 0
     (no engagement) get ``low``, the floor, and are left out of the
     population: the targets describe users with engagement.
 
-    With ``max_knots`` below the number of distinct values the knots are
-    evenly spaced in rank; the population's mean then matches to a fraction
-    of a point.
+    Above ``max_knots`` distinct values (2**20) the knots are a subset evenly
+    spaced in rank and values between them are interpolated in raw units; the
+    population's mean then matches to a fraction of a point.
     """
 
     def __init__(
-        self, mean: float = 20.0, p95: float = 50.0, *, low: float = 1.0, high: float = 100.0, max_knots: int = 4097
+        self, mean: float = 20.0, p95: float = 50.0, *, low: float = 1.0, high: float = 100.0, max_knots: int = 2**20
     ) -> None:
         self.mean = mean
         self.p95 = p95
@@ -147,13 +150,30 @@ class CalibrationCurve:
             self.scores_ = np.zeros(0)
             return self
         distinct, start, count = np.unique(positive, return_index=True, return_counts=True)
-        levels = (start + count / 2.0) / positive.size
         if distinct.size > self.max_knots:
             keep = np.unique(np.linspace(0, distinct.size - 1, self.max_knots).round().astype(np.int64))
-            distinct, levels = distinct[keep], levels[keep]
+            distinct, start, count = distinct[keep], start[keep], count[keep]
         self.knots_ = distinct
-        self.scores_ = self.quantile(levels)
+        self.scores_ = self._interval_means(start / positive.size, (start + count) / positive.size)
         return self
+
+    def _interval_means(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+        """Mean of the target distribution over the quantile range (lower, upper] of each tie group.
+
+        A group of tied users covering ranks (lower, upper] gets the average
+        target score of that range (for a Beta, E[B; B <= x] = mean * I_x(a + 1, b)),
+        so the population's mean score is the target mean exactly, ties or not;
+        a single user gets about the quantile at its mid-rank.
+        """
+        a, b = self.a_, self.b_
+        x_low, x_high = stats.beta.ppf(lower, a, b), stats.beta.ppf(upper, a, b)
+        partial = stats.beta.cdf(x_high, a + 1, b) - stats.beta.cdf(x_low, a + 1, b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean01 = (a / (a + b)) * partial / (upper - lower)
+        mid = stats.beta.ppf((lower + upper) / 2, a, b)
+        mean01 = np.where(np.isfinite(mean01) & (upper - lower > 1e-12), mean01, mid)
+        mean01 = np.clip(mean01, x_low, x_high)
+        return self.low + (self.high - self.low) * mean01
 
     def transform(self, raw) -> np.ndarray:
         """Scores in [low, high]: interpolated on the knots, ``low`` for raw <= 0 or NaN."""

@@ -213,6 +213,14 @@ def test_curves_hit_their_mean_and_95th_percentile_on_a_large_population(name):
     assert 1 + 99 * stats.beta.ppf(0.95, a, b) == pytest.approx(target["p95"], abs=1e-6)
 
 
+@pytest.mark.parametrize("name", sorted(CURVES))
+def test_curve_mean_is_exact_even_with_heavy_ties(name):
+    raw = np.random.default_rng(11).geometric(0.3, 50_000).astype(float)  # ~20 distinct values
+    scores = CalibrationCurve.named(name).fit(raw).transform(raw)
+    assert scores.mean() == pytest.approx(CURVES[name]["mean"], abs=1e-6)
+    assert len(np.unique(scores)) == len(np.unique(raw))  # ties share one score
+
+
 def test_curve_is_monotone_and_rejects_impossible_targets():
     rng = np.random.default_rng(3)
     curve = CalibrationCurve.named("2012").fit(rng.exponential(size=1_000))
