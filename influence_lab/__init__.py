@@ -14,7 +14,10 @@ from influence_lab.contract import (
     validate_users,
 )
 
+from influence_lab.sample import load_sample
+
 __all__ = [
+    "load_sample",
     "EVENT_KINDS",
     "ContractError",
     "Dataset",
