@@ -5,6 +5,8 @@ story. Start with :func:`influence_lab.load_sample` (the synthetic world,
 where the truth is known) or :func:`influence_lab.datasets.load_higgs`.
 """
 
+__version__ = "0.1.0"
+
 from influence_lab.contract import (
     EVENT_KINDS,
     ContractError,
@@ -25,4 +27,3 @@ __all__ = [
     "validate_outcomes",
     "validate_users",
 ]
-__version__ = "0.1.0"
