@@ -59,7 +59,8 @@ def random_events(n_events: int = SCALE_EVENTS, n_users: int = SCALE_USERS, seed
     from influence_lab.contract import EVENT_KINDS, ID_DTYPE, KIND_DTYPE
 
     rng = np.random.default_rng(seed)
-    shares = np.array([0.30, 0.15, 0.30, 0.07, 0.08, 0.09, 0.01])  # post, reshare, like, reply, mention, follow, unfollow
+    # shares of post, reshare, like, reply, mention, follow, unfollow
+    shares = np.array([0.30, 0.15, 0.30, 0.07, 0.08, 0.09, 0.01])
     kind = rng.choice(len(EVENT_KINDS), size=n_events, p=shares / shares.sum()).astype(np.int8)
     actor = rng.integers(0, n_users, size=n_events)
     # popularity: rank r drawn with probability ~ 1 / (r + 10) (a Zipf-like tail)
@@ -157,7 +158,10 @@ def main() -> dict:
         "ratio_to_one_scoring": round(ratio, 2),
         "goal_ratio": 5.0,
     }
-    print(f"timeline: 365 days x {timeline.shape[0]:,} users in {tl_seconds:.2f} s = {ratio:.2f}x one scoring (goal < 5x)")
+    print(
+        f"timeline: 365 days x {timeline.shape[0]:,} users in {tl_seconds:.2f} s = {ratio:.2f}x one scoring "
+        "(goal < 5x)"
+    )
 
     mirror = project_root().parent / "shared" / "datasets"
     if "INFLUENCE_LAB_MIRROR" not in os.environ and mirror.is_dir():

@@ -47,7 +47,6 @@ from influence_lab.contract import (
     ID_DTYPE,
     KIND_DTYPE,
     TIMESTAMP_DTYPE,
-    ContractError,
     Dataset,
     validate_events,
     validate_users,
@@ -59,6 +58,7 @@ __all__ = [
     "EventArrays",
     "features_table",
     "prepare_events",
+    "split_input",
     "user_features",
     "day_end",
 ]
@@ -68,7 +68,6 @@ WINDOW_DAYS = 90
 DAY_NS = 86_400 * 10**9
 
 POST, RESHARE, LIKE, REPLY, MENTION, FOLLOW, UNFOLLOW = range(len(EVENT_KINDS))
-ENGAGEMENT_CODES = np.array([RESHARE, LIKE, REPLY, MENTION], dtype=np.int8)
 
 #: Every column of :func:`user_features`: name -> (meaning, unit).
 FEATURES: dict[str, tuple[str, str]] = {
@@ -186,7 +185,10 @@ FEATURES: dict[str, tuple[str, str]] = {
         "posted k times in the window, by 1/k (duplicate texts count once)",
         "credible reactions",
     ),
-    "credible_reactions_reciprocated": ("credible_reactions, each also times its pair's reciprocation", "credible reactions"),
+    "credible_reactions_reciprocated": (
+        "credible_reactions, each also times its pair's reciprocation",
+        "credible reactions",
+    ),
     "pagerank": (
         "PageRank of the window's engagement graph (engager -> author, weighted by counts; only with "
         "with_pagerank=True; NaN for users outside the graph)",
@@ -889,7 +891,7 @@ def _posts_engaged(
     first = np.ones(len(order), dtype=bool)
     first[1:] = post_code[order][1:] != post_code[order][:-1]
     chosen = post_rows[order][first]
-    rows = np.flatnonzero(engaged_mask & (ev.post is not None) & (ev.post >= 0))
+    rows = np.flatnonzero(engaged_mask & (ev.post >= 0))
     if len(rows) == 0:
         return np.zeros(n)
     # for each post: is there an engagement at or after its publication?

@@ -30,7 +30,6 @@ The recipes (details in each class):
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
 from typing import Iterable
 
 import numpy as np

@@ -188,7 +188,8 @@ class _Builder:
         # first engagement at or after publication, per post
         frame = pd.DataFrame({"post": ev.post[rows], "ts": ev.ts[rows]})
         published = pd.Series(ev.ts[chosen], index=ev.post[chosen])
-        frame = frame[frame["ts"].to_numpy() >= published.reindex(frame["post"]).to_numpy(dtype=np.float64, na_value=np.inf)]
+        published_ts = published.reindex(frame["post"]).to_numpy(dtype=np.float64, na_value=np.inf)
+        frame = frame[frame["ts"].to_numpy() >= published_ts]
         first_hit = frame.groupby("post")["ts"].min()
         hit_ts = first_hit.reindex(ev.post[chosen]).to_numpy(dtype=np.float64, na_value=np.nan)
         has_hit = ~np.isnan(hit_ts)

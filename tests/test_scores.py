@@ -124,7 +124,8 @@ def test_more_engagement_received_never_lowers_the_klout_score(events, actor, ta
     model = KloutStyle(curve=curve)
     before = features_for(model, events, as_of=as_of)
     model.fit(before)
-    engaged = events[events["kind"].isin(["reshare", "like", "reply", "mention"]) & (events["actor_id"] != events["target_id"])]
+    is_engagement = events["kind"].isin(["reshare", "like", "reply", "mention"])
+    engaged = events[is_engagement & (events["actor_id"] != events["target_id"])]
     if repeat is not None and len(engaged):
         row = engaged.iloc[repeat % len(engaged)]
         a, x = row["actor_id"], row["target_id"]
@@ -279,7 +280,7 @@ def test_kred_outreach_never_falls(events, cuts):
 
 def test_snp_by_hand():
     rows = [(i, "A", None, "post", f"p{i}", None) for i in range(4)]
-    rows += [(10, "B", "A", "follow", None, None), (11, "C", "A", "follow", None, None), (12, "D", "A", "follow", None, None)]
+    rows += [(10 + i, follower, "A", "follow", None, None) for i, follower in enumerate("BCD")]
     rows += [(20, "B", "A", "reshare", "p0", None), (21, "C", "A", "reshare", "p0", None)]
     rows += [(22, "C", "A", "reply", "p1", None), (23, "D", "A", "mention", None, None)]
     scored = score_dataset(make_events(rows), "snp")
@@ -292,8 +293,8 @@ def test_snp_by_hand():
 
 def test_snp_without_followers_or_post_ids_uses_documented_proxies():
     # Higgs-like: reshares and mentions only, no post ids, no follows
-    rows = [(0, "B", "A", "reshare", None, None), (1, "C", "A", "mention", None, None), (2, "A", "C", "reply", None, None)]
-    rows += [(3, "B", "A", "reshare", None, None)]
+    rows = [(0, "B", "A", "reshare", None, None), (1, "C", "A", "mention", None, None)]
+    rows += [(2, "A", "C", "reply", None, None), (3, "B", "A", "reshare", None, None)]
     scored = score_dataset(make_events(rows), "snp")
     model = scored.attrs["model"]
     assert not model.uses_followers_ and not model.uses_post_ids_

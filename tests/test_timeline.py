@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from influence_lab.features import day_end
 from influence_lab.scores import KloutStyle, score_dataset
 from influence_lab.timeline import score_timeline
-from test_features import BASE, event_tables, make_events
+from test_features import event_tables, make_events
 
 DAY = 86_400
 
