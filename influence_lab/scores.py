@@ -30,6 +30,7 @@ The recipes (details in each class):
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
@@ -256,6 +257,10 @@ class ScoreRecipe:
         """Columns of the users table the recipe needs beside the features (e.g. a community)."""
         return []
 
+    def _static(self, features: pd.DataFrame):
+        """What ``_score_arrays`` needs besides the arrays, computed once per run (the timeline reuses it)."""
+        return features
+
     @property
     def is_fitted(self) -> bool:
         return hasattr(self, "population_size_")
@@ -480,6 +485,12 @@ class KloutStyle(_CurveRecipe):
 # ------------------------------------------------------------------------- Kred-style
 
 
+@dataclass(frozen=True)
+class _KredStatic:
+    codes: np.ndarray
+    top_by_code: np.ndarray
+
+
 class KredStyle(ScoreRecipe):
     """Kred-style influence (1-1000 per community) and outreach level (1-12, never falls).
 
@@ -580,13 +591,24 @@ class KredStyle(ScoreRecipe):
         top = pd.Series(points).groupby(communities).max()
         self.top_points_ = {str(k): float(v) for k, v in top.items()}
 
+    def _static(self, features: pd.DataFrame):
+        """Per-user constants of a scoring run (community codes and fitted tops), computed once.
+
+        The timeline calls this once and passes the result to ``_score_arrays`` every day."""
+        communities = self._communities(features, len(features))
+        codes, names = pd.factorize(pd.Series(communities, dtype=object))
+        top_by_code = pd.Series(names).map(self.top_points_).to_numpy(dtype=np.float64, na_value=np.nan)
+        return _KredStatic(codes, top_by_code)
+
     def _score_arrays(self, arrays, features=None) -> dict:
         points = np.maximum(sum(self._points(arrays).values()), 0.0)
-        communities = self._communities(features, len(points))
-        fitted_top = pd.Series(communities).map(self.top_points_).to_numpy(dtype=np.float64, na_value=np.nan)
+        static = features if isinstance(features, _KredStatic) else self._static(features)
+        codes, top_by_code = static.codes, static.top_by_code
+        fitted_top = top_by_code[codes]
         if np.isnan(fitted_top).any():  # community unseen at fit: its own top in this data
-            own = pd.Series(points).groupby(communities).transform("max").to_numpy()
-            fitted_top = np.where(np.isnan(fitted_top), own, fitted_top)
+            own = np.zeros(len(top_by_code))
+            np.maximum.at(own, codes, points)
+            fitted_top = np.where(np.isnan(fitted_top), own[codes], fitted_top)
         with np.errstate(invalid="ignore", divide="ignore"):
             relative = np.where(fitted_top > 0, np.log1p(points) / np.log1p(fitted_top), 0.0)
         influence = 1.0 + 999.0 * np.clip(relative, 0.0, 1.0)

@@ -398,6 +398,7 @@ def score_timeline(
     static = pd.DataFrame(index=pd.Index(selected_ids, name="user_id"))
     static = _add_user_columns(static, users_table, model.user_columns())
 
+    static_data = model._static(static)
     n_days = last_day - first_day + 1
     n_sel = len(selected)
     decay_factor = 1.0 if half_life_days is None else float(np.exp2(-1.0 / half_life_days))
@@ -425,7 +426,7 @@ def score_timeline(
             if b > a:
                 np.add.at(state, user[a:b], value[a:b])
             arrays[name] = np.full(n_sel, constant) if constant is not None else state.copy()
-        scored = model._score_arrays(arrays, static)
+        scored = model._score_arrays(arrays, static_data)
         if not outputs:
             keep = scored.keys() if components else ["score"]
             outputs = {k: np.empty((n_sel, n_days)) for k in keep}
