@@ -14,35 +14,22 @@ Run: ``python benchmarks/bench_load_real.py`` (or ``make bench``); writes
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import statistics
-import time
+import sys
 from pathlib import Path
 
 import pandas as pd
-import pyarrow
 
 from influence_lab import datasets
 from influence_lab.contract import validate_events
 from influence_lab.hashing import sha256_of_content
-from influence_lab.paths import cache_dir, mirror_dir, project_root
+from influence_lab.paths import cache_dir
 
-RESULTS = Path(__file__).resolve().parent / "results" / "load_real.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
+from _common import environment, find_mirror, median_seconds, seconds, write_results  # noqa: E402
+
 REPEATS = 7
 GOAL_RATIO = 2.0
-
-
-def _mirror() -> Path | None:
-    sibling = project_root().parent / "shared" / "datasets"
-    return mirror_dir() or (sibling if sibling.is_dir() else None)
-
-
-def _timed(call) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
 
 
 def _compare(name: str, load, mirror: Path | None) -> dict:
@@ -51,12 +38,10 @@ def _compare(name: str, load, mirror: Path | None) -> dict:
     dataset = load()  # warm-up (imports, OS file cache), not timed
     bare_runs, load_runs = [], []
     for _ in range(REPEATS):
-        bare_runs.append(_timed(lambda: pd.read_csv(path, sep=" ", header=None)))
-        load_runs.append(_timed(load))
-    validate_runs = [
-        _timed(lambda: validate_events(dataset.events, source=str(path), line_offset=1)) for _ in range(REPEATS)
-    ]
-    hash_runs = [_timed(lambda: sha256_of_content(path)) for _ in range(REPEATS)]
+        bare_runs.append(seconds(lambda: pd.read_csv(path, sep=" ", header=None)))
+        load_runs.append(seconds(load))
+    validate_s, _, _ = median_seconds(lambda: validate_events(dataset.events, source=str(path), line_offset=1), REPEATS)
+    hash_s, _, _ = median_seconds(lambda: sha256_of_content(path), REPEATS)
     bare, loaded = statistics.median(bare_runs), statistics.median(load_runs)
     return {
         "file": str(path),
@@ -65,8 +50,8 @@ def _compare(name: str, load, mirror: Path | None) -> dict:
         "bare_read_csv_s": bare,
         "load_s": loaded,
         "ratio": loaded / bare,
-        "validate_events_alone_s": statistics.median(validate_runs),
-        "hash_check_alone_s": statistics.median(hash_runs),
+        "validate_events_alone_s": validate_s,
+        "hash_check_alone_s": hash_s,
         "bare_read_csv_runs_s": bare_runs,
         "load_runs_s": load_runs,
     }
@@ -74,7 +59,7 @@ def _compare(name: str, load, mirror: Path | None) -> dict:
 
 def main() -> dict:
     """Time both loaders against bare read_csv; print a table and write the JSON results."""
-    mirror = _mirror()
+    mirror = find_mirror()
     missing = [n for n in datasets.dataset_names() if not datasets.available_locally(n, mirror=mirror)]
     if missing:
         raise SystemExit(
@@ -107,17 +92,9 @@ def main() -> dict:
         "goal_met": higgs["ratio"] <= GOAL_RATIO,
         "repeats": REPEATS,
         "results": results,
-        "machine": {
-            "python": platform.python_version(),
-            "pandas": pd.__version__,
-            "pyarrow": pyarrow.__version__,
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": environment(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results("load_real", payload)
     return payload
 
 

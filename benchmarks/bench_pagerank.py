@@ -15,40 +15,26 @@ Run: ``python benchmarks/bench_pagerank.py`` (or ``make bench``); writes
 
 from __future__ import annotations
 
-import json
-import os
-import platform
-import statistics
+import sys
 import time
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
-import scipy
 
 from influence_lab.datasets import available_locally, load_higgs
 from influence_lab.graph import engagement_graph, pagerank
-from influence_lab.paths import mirror_dir, project_root
 
-RESULTS = Path(__file__).resolve().parent / "results" / "pagerank.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
+from _common import environment, find_mirror, median_seconds, write_results  # noqa: E402
+
 ALPHA = 0.85
 TOL = 1e-12  # the package default; networkx's own default (1e-6) is timed too
 REPEATS = 9  # for ours and igraph; networkx is slow, so twice
 
 
-def _seconds(call, repeats: int) -> tuple[float, list[float], object]:
-    """Median wall time of ``repeats`` calls, every run listed (no warm-up: the first call counts too)."""
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times, result
-
-
 def _higgs_events():
-    sibling = project_root().parent / "shared" / "datasets"
-    mirror = mirror_dir() or (sibling if sibling.is_dir() else None)
+    mirror = find_mirror()
     if not available_locally("higgs", mirror=mirror):
         raise SystemExit("SNAP Higgs file not found: set INFLUENCE_LAB_MIRROR to the folder holding it.")
     return load_higgs(mirror=mirror).events
@@ -74,19 +60,21 @@ def main() -> dict:
     print(f"Higgs retweet graph: {graph.n_users:,} users, {graph.n_edges:,} edges, {graph.events_used:,} retweets")
 
     adjacency = graph.adjacency
-    ours_s, ours_runs, ours = _seconds(lambda: pagerank(adjacency, alpha=ALPHA, tol=TOL), REPEATS)
-    ours_tight_s, ours_tight_runs, ours_tight = _seconds(lambda: pagerank(adjacency, alpha=ALPHA, tol=1e-16), REPEATS)
-    ours_loose_s, _, ours_loose = _seconds(lambda: pagerank(adjacency, alpha=ALPHA, tol=1e-6), REPEATS)
-    ig_s, ig_runs, ig_ranks = _seconds(
+    ours_s, ours_runs, ours = median_seconds(lambda: pagerank(adjacency, alpha=ALPHA, tol=TOL), REPEATS)
+    ours_tight_s, ours_tight_runs, ours_tight = median_seconds(
+        lambda: pagerank(adjacency, alpha=ALPHA, tol=1e-16), REPEATS
+    )
+    ours_loose_s, _, ours_loose = median_seconds(lambda: pagerank(adjacency, alpha=ALPHA, tol=1e-6), REPEATS)
+    ig_s, ig_runs, ig_ranks = median_seconds(
         lambda: np.array(ig_graph.pagerank(weights="weight", damping=ALPHA, directed=True)), REPEATS
     )
-    ig_ppr_s, _, ig_ppr = _seconds(
+    ig_ppr_s, _, ig_ppr = median_seconds(
         lambda: np.array(ig_graph.personalized_pagerank(weights="weight", damping=ALPHA, directed=True)), 3
     )
     nodes = list(graph.users)
-    nx_s, nx_runs, nx_dict = _seconds(lambda: nx.pagerank(nx_graph, alpha=ALPHA, tol=TOL, max_iter=1000), 2)
+    nx_s, nx_runs, nx_dict = median_seconds(lambda: nx.pagerank(nx_graph, alpha=ALPHA, tol=TOL, max_iter=1000), 2)
     nx_ranks = np.array([nx_dict[u] for u in nodes])
-    nx_loose_s, _, nx_loose_dict = _seconds(lambda: nx.pagerank(nx_graph, alpha=ALPHA), 1)
+    nx_loose_s, _, nx_loose_dict = median_seconds(lambda: nx.pagerank(nx_graph, alpha=ALPHA), 1)
     nx_loose = np.array([nx_loose_dict[u] for u in nodes])
 
     def gap(a, b) -> float:
@@ -126,15 +114,6 @@ def main() -> dict:
             "within_1.5x_of_igraph": ours_s / ig_s <= 1.5,
             "within_1.5x_of_igraph_at_igraph_precision": ours_tight_s / ig_s <= 1.5,
         },
-        "environment": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "scipy": scipy.__version__,
-            "networkx": nx.__version__,
-            "igraph": igraph.__version__,
-            "cpus": os.cpu_count(),
-            "machine": platform.machine(),
-        },
     }
 
     s, r, d = results["seconds"], results["ratios"], results["max_abs_difference"]
@@ -159,9 +138,8 @@ def main() -> dict:
     )
     print("max |difference|: " + ", ".join(f"{k} {v:.1e}" for k, v in d.items()))
     print("build (s): " + ", ".join(f"{k} {v:.2f}" for k, v in build.items()))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(project_root())}")
+    results["environment"] = environment()  # last, so its load average covers the timed runs
+    write_results("pagerank", results)
     return results
 
 

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import resource
-import statistics
 import subprocess
 import sys
 import time
@@ -32,23 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results" / "scores.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
+from _common import environment, find_mirror, median_seconds, peak_rss_mb, write_results  # noqa: E402
+
 SCALE_EVENTS = 10_000_000
 SCALE_USERS = 1_000_000
-
-
-def _timed(call, repeats: int):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times, result
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def random_events(n_events: int = SCALE_EVENTS, n_users: int = SCALE_USERS, seed: int = 0):
@@ -95,7 +80,7 @@ def scale_run() -> dict:
     start = time.perf_counter()
     events = random_events()
     generate_seconds = time.perf_counter() - start
-    rss_after_generate = _peak_rss_mb()
+    rss_after_generate = peak_rss_mb()
     # the table already has the contract's dtypes, so scoring skips validation; check that it would pass
     assert validate_events(events.head(1000)).dtypes.equals(events.dtypes)
     start = time.perf_counter()
@@ -107,7 +92,7 @@ def scale_run() -> dict:
         "generate_seconds": round(generate_seconds, 2),
         "klout_seconds": round(score_seconds, 2),
         "peak_rss_mb_after_generate": round(rss_after_generate, 1),
-        "peak_rss_mb_total": round(_peak_rss_mb(), 1),
+        "peak_rss_mb_total": round(peak_rss_mb(), 1),
         "mean_score": round(float(scored["score"].mean()), 2),
         "goal_seconds": 30,
         "goal_peak_rss_mb": 4096,
@@ -125,17 +110,16 @@ def _scale_in_child() -> dict:
 
 def main() -> dict:
     from influence_lab.datasets import available_locally, load_higgs
-    from influence_lab.paths import project_root
     from influence_lab.sample import load_sample
     from influence_lab.scores import score_dataset
     from influence_lab.timeline import score_timeline
 
-    results: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()}}
+    results: dict = {"machine": {}}  # filled in at the end, so its load average covers the timed runs
 
     start = time.perf_counter()
     sample = load_sample()
     results["sample_load_seconds"] = round(time.perf_counter() - start, 2)
-    one, runs, scored = _timed(lambda: score_dataset(sample, "klout"), 3)
+    one, runs, scored = median_seconds(lambda: score_dataset(sample, "klout"), 3)
     results["sample"] = {
         "events": int(len(sample.events)),
         "users": int(len(scored)),
@@ -146,7 +130,7 @@ def main() -> dict:
 
     last_day = sample.events["timestamp"].max().floor("D")
     first_day = last_day - np.timedelta64(364, "D")
-    tl_seconds, tl_runs, timeline = _timed(
+    tl_seconds, tl_runs, timeline = median_seconds(
         lambda: score_timeline(sample, "klout", start=first_day, end=last_day, format="wide"), 2
     )
     ratio = tl_seconds / one
@@ -163,14 +147,12 @@ def main() -> dict:
         "(goal < 5x)"
     )
 
-    mirror = project_root().parent / "shared" / "datasets"
-    if "INFLUENCE_LAB_MIRROR" not in os.environ and mirror.is_dir():
-        os.environ["INFLUENCE_LAB_MIRROR"] = str(mirror)
-    if available_locally("higgs"):
+    mirror = find_mirror()
+    if available_locally("higgs", mirror=mirror):
         start = time.perf_counter()
-        higgs = load_higgs()
+        higgs = load_higgs(mirror=mirror)
         load_seconds = time.perf_counter() - start
-        h_one, h_runs, h_scored = _timed(lambda: score_dataset(higgs, "klout"), 3)
+        h_one, h_runs, h_scored = median_seconds(lambda: score_dataset(higgs, "klout"), 3)
         results["higgs"] = {
             "events": int(len(higgs.events)),
             "users": int(len(h_scored)),
@@ -192,9 +174,8 @@ def main() -> dict:
         f"{scale['peak_rss_mb_after_generate']:,.0f} MB after generating the table)"
     )
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    results["machine"] = environment()
+    write_results("scores", results)
     return results
 
 

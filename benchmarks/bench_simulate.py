@@ -17,33 +17,25 @@ Run: ``python benchmarks/bench_simulate.py`` (or ``make bench``); writes
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow
 
 from influence_lab.paths import sample_dir
 from influence_lab.sample import SAMPLE_FILES, load_sample, write_sample
 from influence_lab.simulate import WorldConfig, generate_world
 
-RESULTS = Path(__file__).resolve().parent / "results" / "simulate.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
+from _common import environment, seconds, write_results  # noqa: E402
+
 LOAD_REPEATS = 7
 GENERATE_REPEATS = 3
 GOAL_LOAD_SECONDS = 1.5
 GOAL_RATIO = 2.0
-
-
-def _timed(call) -> float:
-    start = time.perf_counter()
-    call()
-    return time.perf_counter() - start
 
 
 def _bare_read(engine: str | None) -> None:
@@ -64,16 +56,16 @@ def main() -> dict:
     dataset = load_sample()  # warm-up: imports and the OS file cache
     load_runs, bare_c_runs, bare_arrow_runs = [], [], []
     for _ in range(LOAD_REPEATS):
-        bare_c_runs.append(_timed(lambda: _bare_read(None)))
-        bare_arrow_runs.append(_timed(lambda: _bare_read("pyarrow")))
-        load_runs.append(_timed(load_sample))
+        bare_c_runs.append(seconds(lambda: _bare_read(None)))
+        bare_arrow_runs.append(seconds(lambda: _bare_read("pyarrow")))
+        load_runs.append(seconds(load_sample))
     generate_runs, write_runs = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(GENERATE_REPEATS):
             start = time.perf_counter()
             world = generate_world(WorldConfig())
             generate_runs.append(time.perf_counter() - start)
-            write_runs.append(_timed(lambda: write_sample(world, tmp, config=WorldConfig())))
+            write_runs.append(seconds(lambda: write_sample(world, tmp, config=WorldConfig())))
     load_s = statistics.median(load_runs)
     bare_c = statistics.median(bare_c_runs)
     bare_arrow = statistics.median(bare_arrow_runs)
@@ -124,18 +116,9 @@ def main() -> dict:
         ),
         "goal_met": bool(met),
         "results": results,
-        "machine": {
-            "python": platform.python_version(),
-            "pandas": pd.__version__,
-            "numpy": np.__version__,
-            "pyarrow": pyarrow.__version__,
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": environment(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    write_results("simulate", payload)
     return payload
 
 
