@@ -1,0 +1,644 @@
+"""Inactivity and score decay: what idle days cost a score, and how long recovery takes (notebook 03).
+
+The question (after the 2012 blog post): does a score fall when someone is
+busy, even if their influence holds? Three tools answer it:
+
+- **Score paths** (:func:`score_paths`): daily Klout-style scores of chosen
+  users with :func:`influence_lab.timeline.score_timeline` (incremental,
+  never a daily re-run of the pipeline), for a rolling window or an
+  exponential decay, with the calibration fitted once on a reference day.
+- **The idle experiment** (:func:`idle_experiment`): a counterfactual event
+  log in which chosen users take ``k`` idle days from a start date: every
+  event they act in, and every engagement they receive, inside the break is
+  removed (boolean masks, :func:`idle_events`). Each path is scored with the
+  calibration fitted once on the unmodified world, so a score moves only when
+  the user's own data move. Measured: points lost at the end of the break and
+  days until the path is back within ``tolerance`` points of the unmodified
+  one (:func:`recovery_days`).
+- **Real quiet spells** (:func:`quiet_spells`, :func:`spell_score_changes`):
+  users of a real log who were active and then sent nothing for ``k`` days,
+  and how their score changed, next to users who stayed active over the same
+  days (the community's own trend).
+
+All users of one experiment take their break together, in one counterfactual
+log per ``k``: a user's score can then also move a little because another
+idle user was one of their engagers' engagers (reaction weights depend on
+the engager's standing). :func:`idle_experiment` therefore takes the users
+as given; run a user alone to measure that interaction.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
+from influence_lab.features import day_end, split_input
+from influence_lab.scores import ScoreRecipe, make_recipe, score_dataset
+from influence_lab.timeline import score_timeline
+
+__all__ = [
+    "IDLE_DAYS",
+    "VARIANTS",
+    "active_users",
+    "bootstrap_median",
+    "community_scores",
+    "engaged_peak_day",
+    "excess_drops",
+    "experiment_users",
+    "gradual_loss",
+    "idle_events",
+    "idle_experiment",
+    "loss_summary",
+    "path_dip",
+    "quiet_spell_changes",
+    "quiet_spells",
+    "recovery_days",
+    "refitted_scores",
+    "score_paths",
+    "short_break",
+    "spell_score_changes",
+]
+
+#: Idle spells tested (days).
+IDLE_DAYS: tuple[int, ...] = (0, 3, 7, 14, 30, 60, 90)
+#: The two memories compared: Klout's rolling 90-day window (FACTS.md, [checked]) and a 30-day half-life.
+VARIANTS: dict[str, dict[str, float]] = {
+    "90-day window": {"window_days": 90},
+    "30-day half-life": {"half_life_days": 30.0},
+}
+
+_DAY = pd.Timedelta(days=1)
+
+
+def _utc_day(value) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.normalize()
+
+
+def _ids(users: Iterable[str] | str) -> list[str]:
+    return [users] if isinstance(users, str) else [str(u) for u in users]
+
+
+# ----------------------------------------------------------------------- score paths
+
+
+def score_paths(
+    data: Dataset | pd.DataFrame,
+    users: Iterable[str],
+    *,
+    start,
+    end,
+    recipe: str | ScoreRecipe = "klout",
+    calibration_day=None,
+    window_days: int | None = None,
+    half_life_days: float | None = None,
+    components: bool = False,
+    **params,
+) -> pd.DataFrame:
+    """Daily scores of ``users`` from ``start`` to ``end`` (wide: user x day, or long with components).
+
+    A thin wrapper of :func:`score_timeline` with the calibration fitted on
+    ``calibration_day`` (or held fixed when ``recipe`` is a fitted
+    instance); ``attrs["model"]`` holds the fitted recipe to reuse.
+    """
+    return score_timeline(
+        data,
+        make_recipe(recipe, **params),
+        start=start,
+        end=end,
+        users=_ids(users),
+        calibration_day=calibration_day,
+        window_days=window_days,
+        half_life_days=half_life_days,
+        format="long" if components else "wide",
+        components=components,
+    )
+
+
+def path_dip(path: pd.Series, before, *, until=None) -> dict[str, object]:
+    """Size of a score dip: the score on day ``before`` and the lowest score after it (up to ``until``).
+
+    Returns ``before_score``, ``low_score``, ``low_day`` and ``drop`` (points,
+    before minus low; negative if the path never went below its start).
+    """
+    day = _utc_day(before)
+    after = path[path.index > day]
+    if until is not None:
+        after = after[after.index <= _utc_day(until)]
+    if after.empty or day not in path.index:
+        raise ValueError(f"path_dip: the path must cover {day.date()} and at least one later day.")
+    start = float(path.loc[day])
+    return {
+        "before_score": start,
+        "low_score": float(after.min()),
+        "low_day": after.idxmin(),
+        "drop": start - float(after.min()),
+    }
+
+
+# --------------------------------------------------------------------- counterfactual
+
+
+def idle_events(events: pd.DataFrame, users: Iterable[str], start, idle_days: int) -> pd.DataFrame:
+    """The events table with ``users`` idle for ``idle_days`` whole UTC days from ``start``.
+
+    Removed, for events timed inside the break: every event a listed user
+    acts in (posts, reactions, follows) and every engagement (reshare, like,
+    reply, mention) a listed user receives. Follows received stay (people can
+    follow an idle account). ``idle_days = 0`` returns the table unchanged.
+    """
+    if int(idle_days) != idle_days or idle_days < 0:
+        raise ValueError(f"idle_events: idle_days must be a whole number >= 0; got {idle_days!r}.")
+    first = _utc_day(start)
+    inside = (events["timestamp"] >= first) & (events["timestamp"] < first + int(idle_days) * _DAY)
+    chosen = pd.Index(_ids(users), dtype="str")
+    acts = events["actor_id"].isin(chosen)
+    receives = events["target_id"].isin(chosen) & events["kind"].isin(ENGAGEMENT_KINDS)
+    return events[~(inside & (acts | receives)).to_numpy()]
+
+
+def recovery_days(gap: np.ndarray, tolerance: float = 1.0) -> np.ndarray:
+    """Days until a gap path is back within ``tolerance`` points for good (rows: paths, columns: days).
+
+    Column 0 is the last idle day. The answer for a row is the first column
+    from which ``|gap| <= tolerance`` holds on every later column; NaN if that
+    never happens before the last column (censored: not recovered within the
+    horizon).
+    """
+    within = np.abs(np.atleast_2d(np.asarray(gap, dtype=np.float64))) <= tolerance
+    for_good = np.logical_and.accumulate(within[:, ::-1], axis=1)[:, ::-1]
+    first = np.argmax(for_good, axis=1).astype(np.float64)
+    first[~for_good.any(axis=1)] = np.nan
+    return first
+
+
+def idle_experiment(
+    data: Dataset,
+    users: Iterable[str],
+    *,
+    start,
+    end,
+    idle_days: Iterable[int] = IDLE_DAYS,
+    variants: Mapping[str, Mapping[str, float]] = VARIANTS,
+    calibration_day=None,
+    recipe: str = "klout",
+    tolerance: float = 1.0,
+    **params,
+) -> pd.DataFrame:
+    """Points lost after ``k`` idle days and days to recover, per user, ``k`` and memory variant.
+
+    For each variant (timeline keywords, e.g. ``{"window_days": 90}``) the
+    recipe is fitted once on the unmodified world on ``calibration_day``
+    (default: the day before ``start``) and held fixed; for each ``k`` the
+    users take their break together (:func:`idle_events`) and their paths
+    from the day before ``start`` to ``end`` are scored incrementally.
+
+    Columns: user_id, variant, idle_days, score_before (unmodified score on
+    the day before the break), loss (unmodified minus counterfactual score on
+    the last idle day; 0 for k = 0), max_loss and max_loss_day (the largest
+    gap from the first idle day to ``end`` and its day, 1 = first idle day:
+    with a window the gap can outlast the break), recovery_days (days after the last idle
+    day until within ``tolerance`` points for good; NaN if not by ``end``)
+    and horizon_days (days available after the break).
+    """
+    ids = _ids(users)
+    first = _utc_day(start)
+    last = _utc_day(end)
+    eve = first - _DAY
+    calibration = eve if calibration_day is None else calibration_day
+    events, users_table = split_input(data)
+    rows = []
+    for variant, memory in variants.items():
+        base = score_paths(data, ids, start=eve, end=last, recipe=recipe, calibration_day=calibration, **memory, **params)
+        model = base.attrs["model"]
+        base = base.loc[ids]
+        for k in idle_days:
+            k = int(k)
+            if k == 0:
+                path = base
+            else:
+                counterfactual = idle_events(events, ids, first, k)
+                path = score_paths(counterfactual, ids, start=eve, end=last, recipe=model, **memory).loc[ids]
+            gap = (base - path).to_numpy()
+            last_idle = k  # column 0 is the eve; column k is the last idle day
+            if last_idle >= gap.shape[1]:
+                raise ValueError(f"idle_experiment: a break of {k} days from {first.date()} runs past end={last.date()}.")
+            after_start = gap[:, 1:]
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "user_id": ids,
+                        "variant": variant,
+                        "idle_days": k,
+                        "score_before": base.iloc[:, 0].to_numpy(),
+                        "loss": gap[:, last_idle],
+                        "max_loss": after_start.max(axis=1),
+                        "max_loss_day": after_start.argmax(axis=1) + 1,
+                        "recovery_days": recovery_days(gap[:, last_idle:], tolerance),
+                        "horizon_days": gap.shape[1] - 1 - last_idle,
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def active_users(
+    events: pd.DataFrame, before, *, days: int = 28, min_active_days: int = 8, exclude: Iterable[str] = ()
+) -> pd.Index:
+    """Users who published something (post, reshare, reply, mention) on at least ``min_active_days``
+    distinct UTC days of the ``days`` days before ``before``: the "active" users of an experiment."""
+    first = _utc_day(before) - days * _DAY
+    inside = (events["timestamp"] >= first) & (events["timestamp"] < _utc_day(before))
+    publishes = events["kind"].isin(["post", "reshare", "reply", "mention"])
+    chosen = events.loc[(inside & publishes).to_numpy(), ["actor_id", "timestamp"]]
+    active_days = chosen.assign(day=chosen["timestamp"].dt.floor("D")).drop_duplicates(["actor_id", "day"])
+    counts = active_days["actor_id"].value_counts()
+    keep = counts.index[counts.to_numpy() >= min_active_days]
+    return pd.Index(sorted(set(keep) - set(_ids(exclude))), dtype="str", name="user_id")
+
+
+# ------------------------------------------------------------------------ summaries
+
+
+def bootstrap_median(values: np.ndarray, *, n_boot: int = 2000, seed: int = 3, level: float = 0.95) -> tuple:
+    """Median of ``values`` and its percentile bootstrap interval (resampling users, explicit seed)."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    medians = np.median(values[rng.integers(0, values.size, (n_boot, values.size))], axis=1)
+    tail = (1 - level) / 2
+    return float(np.median(values)), float(np.quantile(medians, tail)), float(np.quantile(medians, 1 - tail))
+
+
+def loss_summary(results: pd.DataFrame, *, n_boot: int = 2000, seed: int = 3) -> pd.DataFrame:
+    """Per variant and idle days: users, median loss with bootstrap interval, median recovery, share censored.
+
+    The loop runs over (variant, k) groups, a handful; the bootstrap inside is vectorised.
+    """
+    out = []
+    for (variant, k), group in results.groupby(["variant", "idle_days"], sort=True):
+        median, low, high = bootstrap_median(group["loss"].to_numpy(), n_boot=n_boot, seed=seed)
+        out.append(
+            {
+                "variant": variant,
+                "idle_days": int(k),
+                "users": len(group),
+                "median_loss": median,
+                "loss_low": low,
+                "loss_high": high,
+                "median_recovery_days": float(group["recovery_days"].median()),
+                "not_recovered_share": float(group["recovery_days"].isna().mean()),
+            }
+        )
+    return pd.DataFrame(out).set_index(["variant", "idle_days"])
+
+
+def short_break(summary: pd.DataFrame, variant: str, *, threshold: float = 2.0) -> int:
+    """The longest tested break whose median loss (and every shorter one's) stays under ``threshold`` points."""
+    losses = summary.loc[variant, "median_loss"].sort_index()
+    under = np.logical_and.accumulate(losses.to_numpy() < threshold)
+    return int(losses.index[under][-1]) if under.any() else 0
+
+
+def gradual_loss(summary: pd.DataFrame, variant: str, *, tolerance: float = 0.1) -> dict[str, object]:
+    """Does the median loss grow gradually with the break? Marginal points per idle day between tested k.
+
+    ``monotone``: the median loss never falls by more than ``tolerance`` points
+    as k grows (a break of 0-3 days costs nothing either way); ``steepest_step``:
+    the step (k_from, k_to) with the largest points lost per extra idle day and
+    its rate; ``largest_jump_share``: the largest single step's share of the
+    loss at the longest break (near 1 means a cliff, small means gradual).
+    """
+    losses = summary.loc[variant, "median_loss"].sort_index()
+    k = losses.index.to_numpy(dtype=np.float64)
+    steps = np.diff(losses.to_numpy())
+    rate = steps / np.diff(k)
+    steepest = int(np.argmax(rate))
+    total = float(losses.iloc[-1])
+    return {
+        "monotone": bool((steps >= -tolerance).all()),
+        "steepest_step": (int(k[steepest]), int(k[steepest + 1])),
+        "steepest_rate": float(rate[steepest]),
+        "largest_jump_share": float(steps.max() / total) if total > 0 else float("nan"),
+        "rates": pd.Series(rate, index=[f"{int(a)}-{int(b)}" for a, b in zip(k[:-1], k[1:])]),
+    }
+
+
+# ------------------------------------------------------------------------ real quiet spells
+
+
+def quiet_spells(
+    events: pd.DataFrame, *, min_idle_days: int, lookback_days: int = 30, min_active_days: int = 5
+) -> pd.DataFrame:
+    """Each user's first quiet spell: active, then no message sent for at least ``min_idle_days`` days.
+
+    A spell starts the day after a send day ``last_active`` and lasts until
+    the next send day (or the end of the data, then ``censored``). The user
+    counts as active if they sent on at least ``min_active_days`` distinct
+    days of the ``lookback_days`` days ending on ``last_active``. Only
+    spells with at least ``min_idle_days`` idle days observed qualify; one
+    spell per user (the first), so users weigh equally.
+    Columns: user_id, last_active, idle_days, active_days_before, censored.
+    """
+    sent = events.loc[events["kind"].isin(["post", "reshare", "reply", "mention"]).to_numpy(), ["actor_id", "timestamp"]]
+    days = sent.assign(day=sent["timestamp"].dt.floor("D"))[["actor_id", "day"]].drop_duplicates()
+    days = days.sort_values(["actor_id", "day"], ignore_index=True)
+    last_day = events["timestamp"].max().floor("D")
+    following = days.groupby("actor_id")["day"].shift(-1)
+    idle = ((following.fillna(last_day + _DAY) - days["day"]) / _DAY).astype(int) - 1
+    day_number = ((days["day"] - days["day"].min()) / _DAY).astype(int)
+    # distinct send days in (last_active - lookback, last_active]: rank within user minus rank of first in range
+    position = days.groupby("actor_id").cumcount()
+    lower = day_number - lookback_days
+    earlier = _count_at_or_below(days["actor_id"], day_number, lower)
+    active_days_before = position.to_numpy() + 1 - earlier
+    table = pd.DataFrame(
+        {
+            "user_id": days["actor_id"],
+            "last_active": days["day"],
+            "idle_days": idle.to_numpy(),
+            "active_days_before": active_days_before,
+            "censored": following.isna().to_numpy(),
+        }
+    )
+    qualifies = (table["idle_days"] >= min_idle_days) & (table["active_days_before"] >= min_active_days)
+    return table[qualifies.to_numpy()].drop_duplicates("user_id").reset_index(drop=True)
+
+
+def _count_at_or_below(group: pd.Series, values: pd.Series, thresholds: pd.Series) -> np.ndarray:
+    """For each row, how many rows of its group (sorted by values) have value <= its threshold."""
+    codes, _ = pd.factorize(group)
+    key = codes.astype(np.float64) * 1e7
+    sorted_keys = key + values.to_numpy(dtype=np.float64)
+    group_start = np.searchsorted(sorted_keys, key, side="left")
+    return np.searchsorted(sorted_keys, key + thresholds.to_numpy(dtype=np.float64), side="right") - group_start
+
+
+def refitted_scores(data: Dataset, days: Iterable, recipe: str = "klout", **params) -> pd.DataFrame:
+    """Scores of every user (rows) on each of ``days`` (columns), the calibration re-fitted on each day.
+
+    The loop runs over the days asked for (each a direct :func:`score_dataset`
+    at the end of the day): what a score that re-ranks the community every
+    day reports, next to the timeline's fixed calibration.
+    """
+    columns = {}
+    for day in sorted({_utc_day(d) for d in days}):
+        columns[day] = score_dataset(data, recipe, as_of=day_end(day), **params)["score"]
+    return pd.DataFrame(columns)
+
+
+def spell_score_changes(scores: pd.DataFrame, spells: pd.DataFrame, idle_days: int) -> pd.Series:
+    """Score change (points; negative = drop) of each spell's user from its last active day to ``idle_days`` later.
+
+    ``scores`` is user x day (wide). Spells whose later day is outside the
+    table are left out.
+    """
+    later = spells["last_active"] + idle_days * _DAY
+    inside = later.isin(scores.columns) & spells["last_active"].isin(scores.columns)
+    spells, later = spells[inside.to_numpy()], later[inside.to_numpy()]
+    rows = scores.index.get_indexer(spells["user_id"])
+    before = scores.to_numpy()[rows, scores.columns.get_indexer(spells["last_active"])]
+    after = scores.to_numpy()[rows, scores.columns.get_indexer(later)]
+    return pd.Series(after - before, index=pd.Index(spells["user_id"], name="user_id"), name="change")
+
+
+def excess_drops(
+    scores: pd.DataFrame, events: pd.DataFrame, spells: pd.DataFrame, idle_days: int, *,
+    lookback_days: int = 30, min_active_days: int = 5,
+) -> pd.DataFrame:
+    """Each quiet user's score change next to the community's over the same days.
+
+    The comparison for a spell starting after day d: the median score change
+    from d to d + ``idle_days`` of the users who were active on d (same rule
+    as :func:`quiet_spells`) and sent at least one message in (d, d + k].
+    Columns: user_id, last_active, change, community_change, excess
+    (change minus community change; negative = fell more than the community).
+    """
+    sent = events.loc[events["kind"].isin(["post", "reshare", "reply", "mention"]).to_numpy(), ["actor_id", "timestamp"]]
+    day = sent["timestamp"].dt.floor("D")
+    grid = pd.crosstab(sent["actor_id"], day).reindex(index=scores.index, columns=scores.columns, fill_value=0)
+    sends = (grid.to_numpy() > 0).astype(np.int64)
+    cumulative = np.concatenate([np.zeros((len(grid), 1), np.int64), sends.cumsum(axis=1)], axis=1)
+    n = sends.shape[1]
+    d = np.arange(n)
+    active = (cumulative[:, d + 1] - cumulative[:, np.maximum(d + 1 - lookback_days, 0)]) >= min_active_days
+    ahead = np.minimum(d + 1 + idle_days, n)
+    kept_sending = (cumulative[:, ahead] - cumulative[:, d + 1]) > 0
+    values = scores.to_numpy()
+    change = np.full(values.shape, np.nan)
+    change[:, : n - idle_days] = values[:, idle_days:] - values[:, : n - idle_days]
+    comparison = np.where(active & kept_sending, change, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # days with no comparison user give NaN
+        community = pd.Series(np.nanmedian(comparison, axis=0), index=scores.columns)
+    own = spell_score_changes(scores, spells, idle_days)
+    starts = spells.set_index("user_id").loc[own.index, "last_active"]
+    table = pd.DataFrame({"last_active": starts.to_numpy(), "change": own.to_numpy()}, index=own.index)
+    table["community_change"] = community.reindex(table["last_active"]).to_numpy()
+    table["excess"] = table["change"] - table["community_change"]
+    return table.reset_index()
+
+
+# ------------------------------------------------------------------ the notebook's set-ups
+
+
+def experiment_users(
+    world: Dataset,
+    start,
+    *,
+    n: int = 60,
+    seed: int = 3,
+    min_score: float = 20.0,
+    exclude: Iterable[str] = (),
+    exclude_personas: Iterable[str] = ("bot", "fake_follower"),
+    **memory,
+) -> pd.Index:
+    """A seeded sample of active users for the idle experiment.
+
+    Active (:func:`active_users`) in the four weeks before ``start``, not a
+    bot nor an excluded id, with a Klout-style score of at least ``min_score``
+    on the day before ``start`` (calibration fitted that day), so there is a
+    score to lose. ``memory``: timeline keywords (default the 90-day window).
+    """
+    eve = _utc_day(start) - _DAY
+    active = active_users(world.events, start, exclude=exclude)
+    persona = world.users.set_index("user_id")["persona"].reindex(active).astype(str)
+    active = active[~persona.isin(list(exclude_personas)).to_numpy()]
+    score = score_paths(world, active, start=eve, end=eve, calibration_day=eve, **memory).iloc[:, 0]
+    eligible = np.sort(score.index[score.to_numpy() >= min_score].to_numpy(dtype=object))
+    if len(eligible) < n:
+        raise ValueError(f"experiment_users: only {len(eligible)} eligible users for a sample of {n}; lower n or min_score.")
+    chosen = np.random.default_rng(seed).choice(eligible, n, replace=False)
+    return pd.Index(sorted(chosen), dtype="str", name="user_id")
+
+
+def engaged_peak_day(data: Dataset | pd.DataFrame, **memory) -> pd.Timestamp:
+    """The day with the most users above the score floor (engagement in their window): a
+    calibration day at which the community is at its fullest."""
+    wide = score_timeline(data, "klout", format="wide", **memory)
+    return (wide > wide.attrs["model"].curve_.low).sum().idxmax()
+
+
+def community_scores(data: Dataset, *, calibration_day=None) -> dict[str, pd.DataFrame]:
+    """Every user's daily Klout-style score three ways (wide tables, user x day).
+
+    ``"90-day window, fixed"`` and ``"30-day half-life, fixed"``: the
+    timeline with the calibration fitted once on ``calibration_day``
+    (default :func:`engaged_peak_day`); ``"90-day window, re-fitted"``: the
+    calibration re-fitted on every day (:func:`refitted_scores`), i.e. the
+    score ranks each user against the community of that day.
+    """
+    day = engaged_peak_day(data) if calibration_day is None else _utc_day(calibration_day)
+    window = score_timeline(data, "klout", format="wide", calibration_day=day, window_days=90)
+    decayed = score_timeline(data, "klout", format="wide", calibration_day=day, half_life_days=30.0)
+    refitted = refitted_scores(data, window.columns).reindex(index=window.index)
+    refitted = refitted.where(window.notna())  # NaN before a user's first event, as in the timeline
+    return {"90-day window, fixed": window, "30-day half-life, fixed": decayed, "90-day window, re-fitted": refitted}
+
+
+def quiet_spell_changes(
+    data: Dataset, scores: Mapping[str, pd.DataFrame], idle_days: Iterable[int] = (7, 14, 30), **spell_rules
+) -> pd.DataFrame:
+    """Score changes of real users after ``k`` quiet days, for each scoring in ``scores``.
+
+    Long table: idle_days, scoring, user_id, last_active, change,
+    community_change, excess (see :func:`excess_drops`). The spells are
+    those of :func:`quiet_spells` with ``min_idle_days = k``.
+    """
+    parts = []
+    for k in idle_days:
+        spells = quiet_spells(data.events, min_idle_days=int(k), **spell_rules)
+        for name, wide in scores.items():
+            table = excess_drops(wide, data.events, spells, int(k), **spell_rules)
+            parts.append(table.assign(idle_days=int(k), scoring=name))
+    columns = ["idle_days", "scoring", "user_id", "last_active", "change", "community_change", "excess"]
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
+def dip_components(path: pd.DataFrame, before, after) -> pd.DataFrame:
+    """What moved between two days of a one-user path scored with ``components=True`` (long format).
+
+    Rows: the two days; columns: score, the calibration percentile of the
+    score (the rank the fixed calibration gives it), and each Klout-style
+    component back in its own units: distinct engagers (reach), weighted
+    reactions per published item (amplification), standing-weighted
+    reactions (network).
+    """
+    model = path.attrs["model"]
+    table = path.set_index("day").loc[[_utc_day(before), _utc_day(after)]]
+    curve = model.curve_
+    from scipy import stats
+
+    level = (table["score"] - curve.low) / (curve.high - curve.low)
+    return pd.DataFrame(
+        {
+            "score": table["score"],
+            "percentile": 100 * stats.beta.cdf(level, curve.a_, curve.b_),
+            "distinct_engagers": np.expm1(table["reach"]),
+            "reactions_per_item": np.expm1(table["amplification"]),
+            "standing_weighted_reactions": np.expm1(table["network"]),
+        }
+    )
+
+
+def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("referrals", "invitations", "clicks")) -> pd.DataFrame:
+    """A user's mean monthly outcomes in the whole months before ``split`` and those from it on (rows: metric).
+
+    The month that contains ``split`` (when it is not its first day) is in neither.
+    """
+    mine = outcomes[(outcomes["user_id"] == user_id) & outcomes["metric"].isin(list(metrics))]
+    day = _utc_day(split)
+    month_end = mine["period"] + pd.offsets.MonthBegin(1)
+    side = np.where(month_end <= day, "before", np.where(mine["period"] >= day, "after", "split"))
+    mine = mine.assign(side=side)
+    table = mine[mine["side"] != "split"].pivot_table(index="metric", columns="side", values="value", aggfunc="mean")
+    return table.reindex(index=list(metrics), columns=["before", "after"])
+
+
+# ------------------------------------------------------------------------------ figures
+
+
+def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None, *, axes=None, title: str = ""):
+    """Median points lost (with bootstrap interval) and median recovery days against idle days, per variant."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11, 4))
+    for variant, table in summary.groupby(level="variant", sort=False):
+        table = table.droplevel("variant")
+        k = table.index.to_numpy()
+        line = axes[0].plot(k, table["median_loss"], marker="o", label=f"{variant}: median of sample")[0]
+        axes[0].fill_between(k, table["loss_low"], table["loss_high"], color=line.get_color(), alpha=0.2)
+        axes[1].plot(k, table["median_recovery_days"], marker="o", color=line.get_color(), label=variant)
+        if blogger is not None:
+            mine = blogger[blogger["variant"] == variant].sort_values("idle_days")
+            axes[0].plot(mine["idle_days"], mine["loss"], marker="x", linestyle=":", color=line.get_color(),
+                         label=f"{variant}: the blogger")
+    axes[0].set(xlabel="idle days (break length)", ylabel="points lost at the end of the break",
+                title=title or "Points lost after a break")
+    axes[1].set(xlabel="idle days (break length)", ylabel="days after the break to within 1 point",
+                title="Recovery takes weeks to months")
+    axes[0].legend(frameon=False, fontsize=8)
+    axes[1].legend(frameon=False, fontsize=8)
+    return axes
+
+
+def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, suptitle: str = ""):
+    """Small multiples: one score path per memory setting, the day of ``split`` marked, dip stated per panel."""
+    import matplotlib.pyplot as plt
+
+    nrows = int(np.ceil(len(paths) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), sharex=True, sharey=True)
+    for ax, (label, path) in zip(np.ravel(axes), paths.items()):
+        dip = path_dip(path, split, until=_utc_day(split) + 90 * _DAY)
+        ax.plot(path.index, path.to_numpy(), linewidth=1)
+        ax.axvline(_utc_day(split), color="grey", linestyle=":")
+        ax.set_title(f"{label}: dip {dip['drop']:.1f} pts", fontsize=9)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+    for ax in np.ravel(axes)[len(paths):]:
+        ax.set_visible(False)
+    for ax in np.atleast_2d(axes)[:, 0]:
+        ax.set_ylabel("score (1-100)")
+    fig.suptitle(suptitle, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Series], *, split, title: str):
+    """Four aligned panels: score paths, life events (ground truth), posts per week, monthly outcomes
+    with the constant true influence. Ground truth is only drawn, never scored."""
+    import matplotlib.pyplot as plt
+
+    from influence_lab.plotting import plot_life_events
+
+    events = world.events
+    posts = events[(events["actor_id"] == user_id) & (events["kind"] == "post")]
+    weekly = posts.set_index("timestamp").resample("W-MON", label="left", closed="left").size()
+    mine = world.outcomes[world.outcomes["user_id"] == user_id]
+    monthly = mine.pivot(index="period", columns="metric", values="value")
+    true_influence = float(world.users.set_index("user_id").loc[user_id, "true_influence"])
+    fig, axes = plt.subplots(4, 1, figsize=(10, 10), sharex=True, height_ratios=[3, 1.3, 1.5, 2])
+    for name, path in scores.items():
+        axes[0].plot(path.index, path.to_numpy(), label=name)
+    axes[0].axvline(_utc_day(split), color="grey", linestyle=":")
+    axes[0].set(ylabel="Klout-style score (1-100)", title=title)
+    axes[0].legend(frameon=False)
+    plot_life_events(axes[1], world.truth["true_life_events"], user_id)
+    axes[2].bar(weekly.index, weekly.to_numpy(), width=5)
+    axes[2].set(ylabel="posts per week")
+    middle = monthly.index + pd.Timedelta(days=14)
+    for metric, style in [("referrals", "o-"), ("invitations", "s-")]:
+        axes[3].plot(middle, monthly[metric].to_numpy(), style, label=f"{metric} (realised, per month)")
+    axes[3].axhline(true_influence, color="black", linestyle="--",
+                    label="true influence: expected conversions per month at full availability")
+    axes[3].set(ylabel="per month", xlabel="2012 (UTC)")
+    axes[3].legend(frameon=False, fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig
