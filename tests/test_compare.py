@@ -202,7 +202,8 @@ def test_truth_under_online_share_refuses_a_different_world(small_world):
     from influence_lab.simulate import WorldConfig
 
     with pytest.raises(ValueError, match="different events"):
-        compare.truth_under_online_share(small_world, [0.8], config=WorldConfig(n_users=300, n_fake_followers=300, seed=4))
+        other_world = WorldConfig(n_users=300, n_fake_followers=300, seed=4)
+        compare.truth_under_online_share(small_world, [0.8], config=other_world)
     config = WorldConfig(n_users=300, n_fake_followers=300, seed=3)
     truths = compare.truth_under_online_share(small_world, [0.5, 0.9], config=config)
     base = small_world.users.set_index("user_id")["true_influence"]
