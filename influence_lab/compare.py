@@ -47,6 +47,7 @@ __all__ = [
     "distinct_in_top_k",
     "explain_klout",
     "feature_profile",
+    "label",
     "plot_waterfall",
     "score_all_recipes",
     "score_on_curves",
@@ -71,6 +72,12 @@ RECIPE_LABELS: dict[str, tuple[str, str]] = {
     "network": ("Network (PageRank)", "0-100, log scale"),
     "robust": ("Robust", "1-100, calibrated curve"),
 }
+
+def label(column: str) -> str:
+    """A readable name for a recipe or feature column (``"klout"`` -> ``"Klout-style"``, ``"unique_engagers"`` ->
+    ``"unique engagers"``)."""
+    return RECIPE_LABELS[column][0] if column in RECIPE_LABELS else column.replace("_", " ")
+
 
 #: Raw counts placed beside the scores (Cha et al. ranked users by followers, retweets and mentions).
 COUNT_COLUMNS: tuple[str, ...] = (

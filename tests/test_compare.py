@@ -151,6 +151,11 @@ def test_feature_profile_percentiles():
     assert np.isnan(profile.loc["g", "percentile"])
 
 
+def test_label():
+    assert compare.label("klout") == "Klout-style"
+    assert compare.label("unique_engagers") == "unique engagers"
+
+
 def test_simplex_weights_sum_to_one():
     grid = compare.simplex_weights(0.25)
     assert len(grid) == 15
