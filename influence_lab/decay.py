@@ -53,6 +53,7 @@ __all__ = [
     "idle_events",
     "idle_experiment",
     "loss_summary",
+    "dip_words",
     "path_dip",
     "quiet_spell_changes",
     "quiet_spells",
@@ -120,11 +121,13 @@ def score_paths(
     )
 
 
-def path_dip(path: pd.Series, before, *, until=None) -> dict[str, object]:
+def path_dip(path: pd.Series, before, *, until=None, swing_days: int = 28) -> dict[str, object]:
     """Size of a score dip: the score on day ``before`` and the lowest score after it (up to ``until``).
 
-    Returns ``before_score``, ``low_score``, ``low_day`` and ``drop`` (points,
-    before minus low; negative if the path never went below its start).
+    Returns ``before_score``, ``low_score``, ``low_day``, ``drop`` (points,
+    before minus low; negative if the path never went below its start) and
+    ``swing_before``, the range (max - min) of the path over the ``swing_days``
+    days up to ``before``: how much the score moves anyway, to judge a drop by.
     """
     day = _utc_day(before)
     after = path[path.index > day]
@@ -133,12 +136,25 @@ def path_dip(path: pd.Series, before, *, until=None) -> dict[str, object]:
     if after.empty or day not in path.index:
         raise ValueError(f"path_dip: the path must cover {day.date()} and at least one later day.")
     start = float(path.loc[day])
+    recent = path[(path.index > day - swing_days * _DAY) & (path.index <= day)]
     return {
         "before_score": start,
         "low_score": float(after.min()),
         "low_day": after.idxmin(),
         "drop": start - float(after.min()),
+        "swing_before": float(recent.max() - recent.min()),
     }
+
+
+def dip_words(drop: float) -> str:
+    """Plain words for the size of a score drop in points: what the prose says, chosen from the number."""
+    if drop <= 0:
+        return "no dip at all"
+    if drop < 1:
+        return "less than a point"
+    if drop < 10:
+        return "a few points"
+    return "a collapse"
 
 
 # --------------------------------------------------------------------- counterfactual
@@ -200,7 +216,8 @@ def idle_experiment(
 
     Columns: user_id, variant, idle_days, score_before (unmodified score on
     the day before the break), loss (unmodified minus counterfactual score on
-    the last idle day; 0 for k = 0), max_loss and max_loss_day (the largest
+    the last idle day; 0 for k = 0), idle_score (the counterfactual score on
+    the last idle day), max_loss and max_loss_day (the largest
     gap from the first idle day to ``end`` and its day, 1 = first idle day:
     with a window the gap can outlast the break), recovery_days (days after the last idle
     day until within ``tolerance`` points for good; NaN if not by ``end``)
@@ -237,6 +254,7 @@ def idle_experiment(
                         "idle_days": k,
                         "score_before": base.iloc[:, 0].to_numpy(),
                         "loss": gap[:, last_idle],
+                        "idle_score": path.to_numpy()[:, last_idle],
                         "max_loss": after_start.max(axis=1),
                         "max_loss_day": after_start.argmax(axis=1) + 1,
                         "recovery_days": recovery_days(gap[:, last_idle:], tolerance),
@@ -570,7 +588,8 @@ def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None,
     import matplotlib.pyplot as plt
 
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(11, 4))
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
+        fig.suptitle(title, fontweight="bold")
     for variant, table in summary.groupby(level="variant", sort=False):
         table = table.droplevel("variant")
         k = table.index.to_numpy()
@@ -581,10 +600,10 @@ def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None,
             mine = blogger[blogger["variant"] == variant].sort_values("idle_days")
             axes[0].plot(mine["idle_days"], mine["loss"], marker="x", linestyle=":", color=line.get_color(),
                          label=f"{variant}: the blogger")
-    axes[0].set(xlabel="idle days (break length)", ylabel="points lost at the end of the break",
-                title=title or "Points lost after a break")
-    axes[1].set(xlabel="idle days (break length)", ylabel="days after the break to within 1 point",
-                title="Recovery takes weeks to months")
+    axes[0].set(xlabel="idle days (break length)", ylabel="points lost on the last idle day",
+                title="Points lost (band: 95% bootstrap interval)")
+    axes[1].set(xlabel="idle days (break length)", ylabel="days to recover (within 1 point)",
+                title="Days after the break until back within 1 point")
     axes[0].legend(frameon=False, fontsize=8)
     axes[1].legend(frameon=False, fontsize=8)
     return axes
@@ -600,7 +619,7 @@ def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, s
         dip = path_dip(path, split, until=_utc_day(split) + 90 * _DAY)
         ax.plot(path.index, path.to_numpy(), linewidth=1)
         ax.axvline(_utc_day(split), color="grey", linestyle=":")
-        ax.set_title(f"{label}: dip {dip['drop']:.1f} pts", fontsize=9)
+        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=8.5)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
     for ax in np.ravel(axes)[len(paths):]:
         ax.set_visible(False)
@@ -628,7 +647,10 @@ def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Ser
     for name, path in scores.items():
         axes[0].plot(path.index, path.to_numpy(), label=name)
     axes[0].axvline(_utc_day(split), color="grey", linestyle=":")
+    first = events.loc[~events["kind"].isin(["follow", "unfollow"]).to_numpy(), "timestamp"].min().normalize()
+    axes[0].axvspan(first, first + 90 * _DAY, color="grey", alpha=0.12, label="90-day window still filling")
     axes[0].set(ylabel="Klout-style score (1-100)", title=title)
+    axes[0].set_xlim(first, _utc_day(events["timestamp"].max()) + _DAY)
     axes[0].legend(frameon=False)
     plot_life_events(axes[1], world.truth["true_life_events"], user_id)
     axes[2].bar(weekly.index, weekly.to_numpy(), width=5)
