@@ -166,7 +166,7 @@ def test_nb03_klout_guidance(experiment):
 
 
 def test_nb03_shorter_memories_dip_more_and_swing_more(world):
-    # figure title "The shorter the memory, the bigger the spring dip"; "short memories are also noisy"
+    # "A long memory barely notices the spring" (shorter memories dip more); "short memories are also noisy"
     def path(**memory):
         return decay.score_paths(world, [BLOGGER], start="2012-01-01", end="2012-12-31", calibration_day=SPLIT,
                                  **memory).loc[BLOGGER]
