@@ -22,7 +22,7 @@ def klout(world, day: str) -> pd.Series:
 def test_blogger_starts_in_the_low_60s_and_dips_while_busy(world):
     before = klout(world, "2012-04-15")[CASE_USERS["blogger"]]
     later = klout(world, "2012-09-30")[CASE_USERS["blogger"]]
-    assert 58 <= before <= 65
+    assert 59.5 <= before <= 64.5  # rounds to the low 60s
     assert later < before
 
 

@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = notebooks_in(ROOT / "notebooks")
 LITERATURE = ROOT / "docs" / "literature.md"
 MAX_CODE_LINES = 15
+# Numbers of the design itself, not results: the 90-day window, the 1-100 scale and top-100 lists, Kred's 1-1,000.
+DESIGN_CONSTANTS = {"90", "100", "1,000"}
 
 # Relative data paths a notebook must not use: the package resolves data.
 RELATIVE_DATA = re.compile(r"""["'](\.\./|\./)?(data|datasets|shared)/""")
@@ -49,7 +51,6 @@ def test_ends_with_exercises_and_tagged_solutions(notebook):
     assert headings, f"{path.name}: no '## Exercises' section"
     after = nb.cells[headings[-1]:]
     assert any(is_solution(c) for c in after), f"{path.name}: exercises need solution cells tagged 'solution'"
-    assert all(c.cell_type == "markdown" or is_solution(c) or "exercise" in c.metadata.get("tags", []) or True for c in after)
 
 
 def test_code_cells_are_short(notebook):
@@ -69,11 +70,14 @@ def test_no_relative_data_paths(notebook):
 
 
 def test_static_prose_states_no_uncited_numbers(notebook):
-    """Numbers in Markdown cells are either from the literature (docs/literature.md) or computed with say()."""
+    """Numbers in Markdown cells are either from the literature (docs/literature.md), in a cell that cites it, or
+    computed with say()."""
     path, nb = notebook
     allowed = set(re.findall(r"\d[\d,.]*\d|\d", LITERATURE.read_text()))
     offending = []
     for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.search(r"^#+\s*Exercises", cell.source, re.M):
+            break  # exercises set tasks (sizes, parameters); they state no findings
         if cell.cell_type != "markdown" or is_solution(cell):
             continue
         text = re.sub(r"`[^`]*`", "", cell.source)  # code spans name things (notebook 03, 90-day window)
@@ -82,7 +86,13 @@ def test_static_prose_states_no_uncited_numbers(notebook):
         text = re.sub(r"^#+ .*$", "", text, flags=re.M) if i > 0 else text
         for number in re.findall(r"(?<![\w.])\d[\d,.]*\d(?![\w])|(?<![\w.])\d(?![\w.])", text):
             value = number.rstrip(".,")
-            if re.fullmatch(r"(19|20)\d\d", value) or value in allowed or len(value) == 1:
+            cites = re.search(r"literature|checked", cell.source, re.IGNORECASE) is not None
+            if (
+                re.fullmatch(r"(19|20)\d\d", value)
+                or value in DESIGN_CONSTANTS
+                or (cites and value in allowed)
+                or len(value) == 1
+            ):
                 continue
             offending.append((i, value))
     assert not offending, (
