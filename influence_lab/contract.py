@@ -245,6 +245,13 @@ def _to_utc(
     return parsed.astype(TIMESTAMP_DTYPE)
 
 
+def to_utc_column(
+    df: pd.DataFrame, column: str, *, table: str, source: str | None = None, line_offset: int | None = None
+) -> pd.Series:
+    """One column as tz-aware UTC timestamps, or :class:`ContractError` naming the rows (naive times refused)."""
+    return _to_utc(df, column, table=table, source=source, line_offset=line_offset)
+
+
 def validate_events(
     events: pd.DataFrame, *, source: str | None = None, line_offset: int | None = None
 ) -> pd.DataFrame:

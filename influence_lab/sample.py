@@ -46,6 +46,7 @@ from influence_lab.contract import (
     Dataset,
     validate_events,
     validate_outcomes,
+    to_utc_column,
     validate_users,
 )
 from influence_lab.hashing import sha256_of_content
@@ -255,6 +256,17 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
         raise FileNotFoundError(f"{path}: sample file is missing; {_HOW_TO_REGENERATE}.")
     columns = entry["columns"]
     names = [c["name"] for c in columns]
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split(",")
+    extra = [c for c in header if c not in names]
+    if extra:
+        raise ContractError(
+            f"{path}: column(s) {extra} are not listed in MANIFEST.json, and would be ignored. How to fix: keep your "
+            f"own columns in a file of your own, or {_HOW_TO_REGENERATE}.",
+            table=entry.get("table", "?"),
+            column=extra[0],
+            source=str(path),
+        )
     timestamp_cols = [c["name"] for c in columns if c["dtype"] == "timestamp"]
     read = pacsv.ReadOptions(use_threads=True, block_size=1 << 23)
     try:
@@ -336,17 +348,7 @@ def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> 
         )
     out = df.copy()
     for name in ("start", "end"):
-        if not isinstance(out[name].dtype, pd.DatetimeTZDtype):
-            parsed = pd.to_datetime(out[name].astype(ID_DTYPE), errors="coerce", utc=True, format="ISO8601")
-            out[name] = parsed
-        bad = out[name].isna().to_numpy(dtype=bool)
-        if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ContractError(
-                f"{path}: column '{name}': row {row} (line {row + _LINE_OFFSET}) is not an ISO 8601 UTC time.",
-                table="true_life_events", column=name, rows=[row], source=str(path),
-            )
-        out[name] = out[name].astype("datetime64[ns, UTC]")
+        out[name] = to_utc_column(out, name, table="true_life_events", source=str(path), line_offset=_LINE_OFFSET)
     checks = [
         ("user_id", ~out["user_id"].isin(user_ids).to_numpy(dtype=bool), "names a user not in users.csv.gz"),
         ("end", (out["end"] <= out["start"]).to_numpy(dtype=bool), "ends before it starts"),

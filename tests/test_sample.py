@@ -202,3 +202,51 @@ def test_data_readme_row_counts_match_the_manifest():
         match = re.search(rf"\| `{re.escape(name)}` \| ([\d,]+) \|", readme)
         assert match, f"data/README.md has no row count for {name}"
         assert int(match.group(1).replace(",", "")) == entry["rows"], name
+
+
+def _copy_sample(tmp_path):
+    import shutil
+
+    from influence_lab import paths
+
+    target = tmp_path / "sample"
+    shutil.copytree(paths.sample_dir(), target)
+    return target
+
+
+def _rewrite_gz(path, transform):
+    import gzip
+
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    lines = transform(lines)
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def test_extra_column_in_a_sample_file_is_refused_not_dropped(tmp_path):
+    from influence_lab.contract import ContractError
+
+    folder = _copy_sample(tmp_path)
+    _rewrite_gz(folder / "outcomes.csv.gz", lambda lines: [lines[0] + ",note"] + [l + ",x" for l in lines[1:]])
+    with pytest.raises(ContractError, match=r"\['note'\].*not listed in MANIFEST.json"):
+        load_sample(folder)
+
+
+def test_naive_life_event_time_is_refused(tmp_path):
+    from influence_lab.contract import ContractError
+
+    folder = _copy_sample(tmp_path)
+
+    def strip_zone(lines):
+        first = lines[1].split(",")
+        header = lines[0].split(",")
+        at = header.index("start")
+        first[at] = first[at].rstrip("Z")
+        return [lines[0], ",".join(first)] + lines[2:]
+
+    _rewrite_gz(folder / "true_life_events.csv.gz", strip_zone)
+    with pytest.raises(ContractError, match="naive") as err:
+        load_sample(folder)
+    assert err.value.column == "start" and err.value.rows == [0]
+    assert "line 2 of the file" in str(err.value)
