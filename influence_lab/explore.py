@@ -65,10 +65,12 @@ def busiest_period(events: pd.DataFrame, *, freq: str = "D") -> tuple[pd.Timesta
 
 
 def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per user: actions performed, engagement received from others, and net followers at the end.
+    """Per user: actions performed, engagement received from others, and followers after the last event.
 
     Self-engagement (actor == target) is not counted as received. ``followers``
-    is NaN when the data hold no follow events at all (e.g. Higgs).
+    replays follow/unfollow state as :func:`influence_lab.features.user_features`
+    does (repeats and self-follows change nothing); it is NaN when the data hold
+    no follow events at all (e.g. Higgs).
     """
     engaged = events[events["kind"].isin(ENGAGEMENT_KINDS)]
     engaged = engaged[engaged["actor_id"] != engaged["target_id"]]
@@ -80,9 +82,11 @@ def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -
     out = pd.concat([actions, posts, forwarded, received, engagers], axis=1)
     has_follows = bool((events["kind"] == "follow").any())
     if has_follows:
-        sign = events["kind"].map({"follow": 1, "unfollow": -1}).astype("float64")
-        net = sign.groupby(events["target_id"], observed=True).sum().rename("followers")
-        out = out.join(net, how="outer")
+        # One definition of a follower count for the whole package: the features' replay of follow state.
+        from influence_lab.features import user_features
+
+        followers = user_features(events, columns=["followers"])["followers"]
+        out = out.join(followers[followers > 0], how="outer")
     ids = users["user_id"] if users is not None else None
     if ids is not None:
         out = out.reindex(pd.Index(ids, name="user_id"))

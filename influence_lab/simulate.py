@@ -2024,11 +2024,13 @@ def follower_edges(events: pd.DataFrame, at: pd.Timestamp | str | None = None) -
     """The follower graph at time ``at`` (default: after the last event), from follow/unfollow events.
 
     Returns columns ``follower_id``, ``followee_id`` (one row per follow standing at ``at``).
-    A pair's latest follow or unfollow before ``at`` decides.
+    A pair's latest follow or unfollow before ``at`` decides (events are put in time order first;
+    ties keep table order, as in :func:`influence_lab.features.follow_state_deltas`).
     """
-    ev = events[events["kind"].isin(["follow", "unfollow"])]
+    ev = events[events["kind"].isin(["follow", "unfollow"])].sort_values("timestamp", kind="stable")
     if at is not None:
         ev = ev[ev["timestamp"] < _utc(at)]
+    ev = ev[ev["actor_id"] != ev["target_id"]]  # self-follows change nothing (as in features)
     last = ev.drop_duplicates(["actor_id", "target_id"], keep="last")
     standing = last[last["kind"] == "follow"]
     return pd.DataFrame(
@@ -2061,10 +2063,18 @@ def reciprocity(edges: pd.DataFrame) -> dict[str, float]:
 
 
 def engagement_received(events: pd.DataFrame, start: str | pd.Timestamp, end: str | pd.Timestamp) -> pd.Series:
-    """Engagement events (reshare, like, reply, mention) received per user in [start, end)."""
+    """Engagement events (reshare, like, reply, mention) received from others per user in [start, end).
+
+    Self-engagement (actor == target) is not counted, as everywhere in the package.
+    """
     t0, t1 = _utc(start), _utc(end)
     ts = events["timestamp"]
-    mask = events["kind"].isin(ENGAGEMENT_KINDS) & (ts >= t0) & (ts < t1)
+    mask = (
+        events["kind"].isin(ENGAGEMENT_KINDS)
+        & (ts >= t0)
+        & (ts < t1)
+        & (events["actor_id"] != events["target_id"])
+    )
     return events.loc[mask, "target_id"].value_counts().rename("engagement_received")
 
 
