@@ -444,13 +444,15 @@ def empty_outcomes() -> pd.DataFrame:
 
 
 def users_from_events(events: pd.DataFrame) -> pd.DataFrame:
-    """A minimal users table: every id that acts or receives in ``events``, sorted."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    """A minimal users table: every id that acts or receives in ``events``.
 
-    ids = pa.chunked_array(
-        [pa.array(events[c].dropna().to_numpy(dtype=object), type=pa.string()) for c in ("actor_id", "target_id")]
-    )
-    unique = pc.unique(ids)
-    ordered = pc.take(unique, pc.sort_indices(unique))
-    return validate_users(pd.DataFrame({"user_id": pd.Series(ordered.to_pylist(), dtype=ID_DTYPE)}))
+    Sorted as numbers when every id is a plain integer, else as text (see
+    :func:`influence_lab.datasets.users_from_ids`, which does the work in Arrow).
+    """
+    import pyarrow as pa
+
+    from influence_lab.datasets import users_from_ids
+
+    columns = [pa.chunked_array([pa.array(events[c].dropna().astype(ID_DTYPE), type=pa.string())]) for c in
+               ("actor_id", "target_id")]
+    return validate_users(users_from_ids(*columns))

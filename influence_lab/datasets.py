@@ -552,7 +552,7 @@ def users_from_ids(*id_columns: pa.ChunkedArray) -> pd.DataFrame:
 
     Sorted as numbers when every id is a plain integer (SNAP's anonymised ids),
     else as text; unique by construction. On Higgs this takes about 0.05 s,
-    against 0.6 s for ``contract.users_from_events`` on pandas strings.
+    against 0.6 s for a pandas unique on strings; ``contract.users_from_events`` calls it.
     """
     chunks = [chunk.cast(pa.large_string()) for column in id_columns for chunk in column.chunks]
     ids = pa.chunked_array(chunks, type=pa.large_string())

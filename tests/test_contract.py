@@ -191,3 +191,5 @@ def test_dataset_info_and_truth_kept_apart():
     assert info["events_by_kind"] == {"post": 1, "reshare": 1, "like": 1}
     assert "true_influence" not in ds.without_truth().users.columns
     assert users_from_events(events)["user_id"].tolist() == ["a", "b", "c"]
+    numeric = validate_events(good_events().assign(actor_id=["10", "9", "100"], target_id=[None, "9", "2"]))
+    assert users_from_events(numeric)["user_id"].tolist() == ["2", "9", "10", "100"]  # numbers sort as numbers
