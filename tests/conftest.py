@@ -1,4 +1,9 @@
-"""Shared fixtures: the real datasets, read through the mirror, loaded once per test session."""
+"""Shared fixtures: the real datasets, read through a local mirror and loaded once per test session.
+
+The mirror is ``$INFLUENCE_LAB_MIRROR`` if set, else ``../shared/datasets`` beside
+the checkout. Without it, real-data tests are skipped with the reason, except
+when ``INFLUENCE_LAB_REQUIRE_REAL_DATA=1`` (CI), where they fail.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,43 @@ import pytest
 
 from influence_lab import datasets, paths
 
-SHARED_MIRROR = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
 
 
-def _real_data(loader):
-    mirror = paths.mirror_dir() or (SHARED_MIRROR if SHARED_MIRROR.is_dir() else None)
-    try:
-        return loader(mirror=mirror)
-    except datasets.DatasetError as exc:
-        if os.environ.get(paths.REQUIRE_REAL_DATA_ENV) == "1":
-            raise
-        pytest.skip(f"real data not available here ({exc}); set INFLUENCE_LAB_MIRROR to run these tests")
+def find_mirror() -> Path:
+    """The folder holding both SNAP files, or skip (fail in CI) saying how to provide it."""
+    value = os.environ.get(paths.MIRROR_ENV, "").strip()
+    folder = Path(value).expanduser() if value else DEFAULT_MIRROR
+    missing = [e.filename for e in datasets.REGISTRY.values() if not (folder / e.filename).is_file()]
+    if not missing:
+        return folder
+    reason = (
+        f"real-data test needs the SNAP files {missing} in a local mirror; looked in {folder}. "
+        f"Set {paths.MIRROR_ENV}=DIR (a folder with the original .gz files) to run it."
+    )
+    if os.environ.get(paths.REQUIRE_REAL_DATA_ENV) == "1":
+        pytest.fail(reason + f" ({paths.REQUIRE_REAL_DATA_ENV}=1: real-data tests must run.)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
-def higgs():
-    return _real_data(datasets.load_higgs)
+def real_data_env(tmp_path_factory):
+    """Session env: the mirror, and a cache (a temporary one unless INFLUENCE_LAB_CACHE is set)."""
+    mirror = find_mirror()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(paths.MIRROR_ENV, str(mirror))
+        if not os.environ.get(paths.CACHE_ENV):
+            patch.setenv(paths.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+        yield mirror
 
 
 @pytest.fixture(scope="session")
-def collegemsg():
-    return _real_data(datasets.load_collegemsg)
+def higgs(real_data_env):
+    """SNAP Higgs, loaded once per session (the slow part)."""
+    return datasets.load_higgs()
+
+
+@pytest.fixture(scope="session")
+def collegemsg(real_data_env):
+    """SNAP CollegeMsg, loaded once per session."""
+    return datasets.load_collegemsg()

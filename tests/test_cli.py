@@ -24,21 +24,12 @@ import pytest
 from influence_lab import cli, datasets, paths
 from influence_lab.contract import ContractError
 
-DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
-
+from conftest import find_mirror
 
 @pytest.fixture
 def mirror() -> Path:
     """The folder holding both SNAP files, or skip (fail in CI) saying how to provide it."""
-    value = os.environ.get(paths.MIRROR_ENV, "").strip()
-    folder = Path(value).expanduser() if value else DEFAULT_MIRROR
-    missing = [e.filename for e in datasets.REGISTRY.values() if not (folder / e.filename).is_file()]
-    if not missing:
-        return folder
-    reason = f"needs the SNAP files {missing} in a mirror; looked in {folder}. Set {paths.MIRROR_ENV}=DIR."
-    if os.environ.get(paths.REQUIRE_REAL_DATA_ENV) == "1":
-        pytest.fail(reason + f" ({paths.REQUIRE_REAL_DATA_ENV}=1: real-data tests must run.)")
-    pytest.skip(reason)
+    return find_mirror()
 
 
 @pytest.fixture(autouse=True)

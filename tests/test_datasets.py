@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -22,50 +21,12 @@ from influence_lab import datasets, paths
 from influence_lab.contract import EVENT_KINDS, ID_DTYPE, TIMESTAMP_DTYPE, validate_events, validate_users
 from influence_lab.hashing import sha256_of_bytes
 
-DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
-
-
-def find_mirror() -> Path:
-    """The folder holding both SNAP files, or skip (fail in CI) saying how to provide it."""
-    value = os.environ.get(paths.MIRROR_ENV, "").strip()
-    folder = Path(value).expanduser() if value else DEFAULT_MIRROR
-    missing = [e.filename for e in datasets.REGISTRY.values() if not (folder / e.filename).is_file()]
-    if not missing:
-        return folder
-    reason = (
-        f"real-data test needs the SNAP files {missing} in a local mirror; looked in {folder}. "
-        f"Set {paths.MIRROR_ENV}=DIR (a folder with the original .gz files) to run it."
-    )
-    if os.environ.get(paths.REQUIRE_REAL_DATA_ENV) == "1":
-        pytest.fail(reason + f" ({paths.REQUIRE_REAL_DATA_ENV}=1: real-data tests must run.)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def real_data_env(tmp_path_factory):
-    """Session env: the mirror, and a cache (a temporary one unless INFLUENCE_LAB_CACHE is set)."""
-    mirror = find_mirror()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(paths.MIRROR_ENV, str(mirror))
-        if not os.environ.get(paths.CACHE_ENV):
-            patch.setenv(paths.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
-        yield mirror
-
-
-@pytest.fixture(scope="session")
-def higgs(real_data_env):
-    """Higgs, loaded once per session (the slow part)."""
-    return datasets.load_higgs()
+from conftest import find_mirror  # noqa: E402  (one mirror rule for every test module)
 
 
 @pytest.fixture(scope="session")
 def higgs_clean(real_data_env):
     return datasets.load_higgs(clean=True)
-
-
-@pytest.fixture(scope="session")
-def collegemsg(real_data_env):
-    return datasets.load_collegemsg()
 
 
 @pytest.fixture

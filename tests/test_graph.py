@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -14,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence_lab.contract import ContractError
-from influence_lab.datasets import available_locally, load_higgs
 from influence_lab.graph import (
     EngagementGraph,
     LogScale,
@@ -24,7 +21,6 @@ from influence_lab.graph import (
     pagerank,
     pagerank_series,
 )
-from influence_lab.paths import REQUIRE_REAL_DATA_ENV, mirror_dir, project_root
 
 TIGHT = 1e-15  # per-node tolerance at which both implementations sit on the fixed point
 
@@ -402,21 +398,10 @@ def test_log_scale_of_pagerank_is_monotone():
 # ------------------------------------------------------------ real data: SNAP Higgs
 
 
-def _higgs_mirror() -> Path | None:
-    """$INFLUENCE_LAB_MIRROR, else the shared datasets folder beside the checkout (if present)."""
-    sibling = project_root().parent / "shared" / "datasets"
-    return mirror_dir() or (sibling if sibling.is_dir() else None)
-
-
 @pytest.fixture(scope="session")
-def higgs_reshare_graph() -> EngagementGraph:
+def higgs_reshare_graph(higgs) -> EngagementGraph:
     """The SNAP Higgs retweet graph (RT rows: retweeter -> retweeted, weight = count)."""
-    mirror = _higgs_mirror()
-    if not available_locally("higgs", mirror=mirror):
-        if os.environ.get(REQUIRE_REAL_DATA_ENV):
-            pytest.fail("SNAP Higgs file not found in the cache, $INFLUENCE_LAB_MIRROR or ../shared/datasets")
-        pytest.skip("SNAP Higgs file not available (set INFLUENCE_LAB_MIRROR)")
-    return engagement_graph(load_higgs(mirror=mirror).events, kinds=["reshare"])
+    return engagement_graph(higgs.events, kinds=["reshare"])
 
 
 @pytest.fixture(scope="session")
