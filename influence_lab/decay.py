@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
-from influence_lab.features import day_end, split_input
+from influence_lab.features import DAY_NS, day_end, prepare_events, split_input
 from influence_lab.scores import ScoreRecipe, make_recipe, score_dataset
 from influence_lab.timeline import score_timeline
 
@@ -49,9 +49,11 @@ __all__ = [
     "engaged_peak_day",
     "excess_drops",
     "experiment_users",
+    "gain_summary",
     "gradual_loss",
     "idle_events",
     "idle_experiment",
+    "is_active",
     "loss_summary",
     "dip_words",
     "path_dip",
@@ -60,6 +62,8 @@ __all__ = [
     "recovery_days",
     "refitted_scores",
     "score_paths",
+    "send_days",
+    "send_days_in",
     "short_break",
     "spell_score_changes",
 ]
@@ -76,9 +80,13 @@ _DAY = pd.Timedelta(days=1)
 
 
 def _utc_day(value) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return stamp.normalize()
+    """UTC midnight starting the calendar day of ``value`` (the day :func:`features.day_end` closes)."""
+    return day_end(value).normalize()
+
+
+def _day_number(value) -> int:
+    """Days since 1970-01-01 of the UTC calendar day of ``value`` (the day numbers of :class:`EventArrays`)."""
+    return int(day_end(value).value // DAY_NS)
 
 
 def _ids(users: Iterable[str] | str) -> list[str]:
@@ -179,14 +187,17 @@ def idle_events(events: pd.DataFrame, users: Iterable[str], start, idle_days: in
 
 
 def recovery_days(gap: np.ndarray, tolerance: float = 1.0) -> np.ndarray:
-    """Days until a gap path is back within ``tolerance`` points for good (rows: paths, columns: days).
+    """Days until a loss is back under ``tolerance`` points for good (rows: paths, columns: days).
 
-    Column 0 is the last idle day. The answer for a row is the first column
-    from which ``|gap| <= tolerance`` holds on every later column; NaN if that
-    never happens before the last column (censored: not recovered within the
-    horizon).
+    ``gap`` is the unaltered score minus the idle one (positive = points
+    lost); column 0 is the last idle day. The answer for a row is the first
+    column from which ``gap <= tolerance`` holds on every later column; NaN if
+    that never happens before the last column (censored: not recovered within
+    the horizon). Only a loss needs recovering: an idle path sitting *above*
+    the unaltered one (idling can raise reactions per item) counts as
+    recovered; :func:`idle_experiment` reports it as ``max_gain``.
     """
-    within = np.abs(np.atleast_2d(np.asarray(gap, dtype=np.float64))) <= tolerance
+    within = np.atleast_2d(np.asarray(gap, dtype=np.float64)) <= tolerance
     for_good = np.logical_and.accumulate(within[:, ::-1], axis=1)[:, ::-1]
     first = np.argmax(for_good, axis=1).astype(np.float64)
     first[~for_good.any(axis=1)] = np.nan
@@ -219,9 +230,13 @@ def idle_experiment(
     the last idle day; 0 for k = 0), idle_score (the counterfactual score on
     the last idle day), max_loss and max_loss_day (the largest
     gap from the first idle day to ``end`` and its day, 1 = first idle day:
-    with a window the gap can outlast the break), recovery_days (days after the last idle
-    day until within ``tolerance`` points for good; NaN if not by ``end``)
-    and horizon_days (days available after the break).
+    with a window the gap can outlast the break), max_gain and max_gain_day
+    (the most the idle path rises ABOVE the unaltered one from the last idle
+    day to ``end``, 0 if never, and its day counted like max_loss_day: with
+    fewer items in the memory, reactions per item can go up), recovery_days
+    (days after the last idle day until the loss is within ``tolerance``
+    points for good; NaN if not by ``end``) and horizon_days (days available
+    after the break).
     """
     ids = _ids(users)
     first = _utc_day(start)
@@ -257,6 +272,8 @@ def idle_experiment(
                         "idle_score": path.to_numpy()[:, last_idle],
                         "max_loss": after_start.max(axis=1),
                         "max_loss_day": after_start.argmax(axis=1) + 1,
+                        "max_gain": np.maximum(-gap[:, last_idle:].min(axis=1), 0.0),
+                        "max_gain_day": (-gap[:, last_idle:]).argmax(axis=1) + last_idle,
                         "recovery_days": recovery_days(gap[:, last_idle:], tolerance),
                         "horizon_days": gap.shape[1] - 1 - last_idle,
                     }
@@ -265,19 +282,54 @@ def idle_experiment(
     return pd.concat(rows, ignore_index=True)
 
 
+#: Key stride for (user code, day number) pairs: day numbers since 1970 stay far below it.
+_KEY = np.int64(1) << 32
+
+
+def send_days(events: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """Who published on which UTC day: (user ids, sorted unique keys ``code * 2**32 + day number``).
+
+    "Published" is :attr:`influence_lab.features.EventArrays.publishes`, the
+    items the scores count: posts, and reshares, replies and mentions of
+    another user (a mention inside one's own post counts with the post). On
+    CollegeMsg every message sent is one. One definition for the active and
+    quiet rules of this module.
+    """
+    arrays = prepare_events(events)
+    published = arrays.publishes
+    return arrays.user_ids, np.unique(arrays.actor[published] * _KEY + arrays.day[published])
+
+
+def send_days_in(sends: tuple[pd.Index, np.ndarray], users, last_day, span: int) -> np.ndarray:
+    """Distinct send days of each user in the ``span`` days ``(last_day - span, last_day]``.
+
+    ``users`` (ids) and ``last_day`` (day numbers since 1970) broadcast
+    against each other, e.g. a column of users and a row of days give a user x
+    day table. Users who never published count 0.
+    """
+    user_ids, keys = sends
+    code = user_ids.get_indexer(np.asarray(users, dtype=object).ravel()).reshape(np.shape(users))
+    base = np.maximum(code, 0).astype(np.int64) * _KEY
+    last_day = np.asarray(last_day, dtype=np.int64)
+    counts = np.searchsorted(keys, base + last_day, side="right") - np.searchsorted(keys, base + last_day - span, side="right")
+    return np.where(code >= 0, counts, 0)
+
+
+def is_active(sends: tuple[pd.Index, np.ndarray], users, last_day, *, lookback_days: int, min_active_days: int) -> np.ndarray:
+    """The active-sender rule: published on at least ``min_active_days`` distinct days of the
+    ``lookback_days`` days ending with day ``last_day`` (day numbers; broadcasts like :func:`send_days_in`)."""
+    return send_days_in(sends, users, last_day, lookback_days) >= min_active_days
+
+
 def active_users(
     events: pd.DataFrame, before, *, days: int = 28, min_active_days: int = 8, exclude: Iterable[str] = ()
 ) -> pd.Index:
-    """Users who published something (post, reshare, reply, mention) on at least ``min_active_days``
-    distinct UTC days of the ``days`` days before ``before``: the "active" users of an experiment."""
-    first = _utc_day(before) - days * _DAY
-    inside = (events["timestamp"] >= first) & (events["timestamp"] < _utc_day(before))
-    publishes = events["kind"].isin(["post", "reshare", "reply", "mention"])
-    chosen = events.loc[(inside & publishes).to_numpy(), ["actor_id", "timestamp"]]
-    active_days = chosen.assign(day=chosen["timestamp"].dt.floor("D")).drop_duplicates(["actor_id", "day"])
-    counts = active_days["actor_id"].value_counts()
-    keep = counts.index[counts.to_numpy() >= min_active_days]
-    return pd.Index(sorted(set(keep) - set(_ids(exclude))), dtype="str", name="user_id")
+    """Users who published something (:func:`send_days`) on at least ``min_active_days`` distinct UTC
+    days of the ``days`` days before ``before``: the "active" users of an experiment."""
+    sends = send_days(events)
+    user_ids = sends[0]
+    active = is_active(sends, user_ids, _day_number(before) - 1, lookback_days=days, min_active_days=min_active_days)
+    return pd.Index(sorted(set(user_ids[active]) - set(_ids(exclude))), dtype="str", name="user_id")
 
 
 # ------------------------------------------------------------------------ summaries
@@ -316,6 +368,21 @@ def loss_summary(results: pd.DataFrame, *, n_boot: int = 2000, seed: int = 3) ->
             }
         )
     return pd.DataFrame(out).set_index(["variant", "idle_days"])
+
+
+def gain_summary(results: pd.DataFrame, *, threshold: float = 1.0) -> pd.DataFrame:
+    """How often and how much idling RAISES a score: per variant and idle days, from :func:`idle_experiment`.
+
+    Columns: users, share_above (share of users whose idle path rises more
+    than ``threshold`` points above the unaltered one at some day after the
+    break), median_gain_above (median of that largest rise among those users;
+    NaN if none) and largest_gain (the largest rise of any user).
+    """
+    grouped = results.assign(above=results["max_gain"] > threshold).groupby(["variant", "idle_days"], sort=True)
+    table = grouped.agg(users=("user_id", "size"), share_above=("above", "mean"), largest_gain=("max_gain", "max"))
+    above = results[results["max_gain"] > threshold].groupby(["variant", "idle_days"])["max_gain"].median()
+    table["median_gain_above"] = above.reindex(table.index)
+    return table[["users", "share_above", "median_gain_above", "largest_gain"]]
 
 
 def short_break(summary: pd.DataFrame, variant: str, *, threshold: float = 2.0) -> int:
@@ -365,38 +432,24 @@ def quiet_spells(
     spell per user (the first), so users weigh equally.
     Columns: user_id, last_active, idle_days, active_days_before, censored.
     """
-    sent = events.loc[events["kind"].isin(["post", "reshare", "reply", "mention"]).to_numpy(), ["actor_id", "timestamp"]]
-    days = sent.assign(day=sent["timestamp"].dt.floor("D"))[["actor_id", "day"]].drop_duplicates()
-    days = days.sort_values(["actor_id", "day"], ignore_index=True)
-    last_day = events["timestamp"].max().floor("D")
-    following = days.groupby("actor_id")["day"].shift(-1)
-    idle = ((following.fillna(last_day + _DAY) - days["day"]) / _DAY).astype(int) - 1
-    day_number = ((days["day"] - days["day"].min()) / _DAY).astype(int)
-    # distinct send days in (last_active - lookback, last_active]: rank within user minus rank of first in range
-    position = days.groupby("actor_id").cumcount()
-    lower = day_number - lookback_days
-    earlier = _count_at_or_below(days["actor_id"], day_number, lower)
-    active_days_before = position.to_numpy() + 1 - earlier
+    sends = send_days(events)
+    user_ids, keys = sends
+    code, day = keys // _KEY, keys % _KEY
+    last_day = _day_number(events["timestamp"].max())
+    same_user_next = np.append(code[1:] == code[:-1], False)
+    following = np.where(same_user_next, np.append(day[1:], 0), last_day + 1)
+    users = user_ids[code]
     table = pd.DataFrame(
         {
-            "user_id": days["actor_id"],
-            "last_active": days["day"],
-            "idle_days": idle.to_numpy(),
-            "active_days_before": active_days_before,
-            "censored": following.isna().to_numpy(),
+            "user_id": pd.Series(users, dtype="str"),
+            "last_active": pd.to_datetime(day * DAY_NS, utc=True),
+            "idle_days": following - day - 1,
+            "active_days_before": send_days_in(sends, users, day, lookback_days),
+            "censored": ~same_user_next,
         }
     )
     qualifies = (table["idle_days"] >= min_idle_days) & (table["active_days_before"] >= min_active_days)
     return table[qualifies.to_numpy()].drop_duplicates("user_id").reset_index(drop=True)
-
-
-def _count_at_or_below(group: pd.Series, values: pd.Series, thresholds: pd.Series) -> np.ndarray:
-    """For each row, how many rows of its group (sorted by values) have value <= its threshold."""
-    codes, _ = pd.factorize(group)
-    key = codes.astype(np.float64) * 1e7
-    sorted_keys = key + values.to_numpy(dtype=np.float64)
-    group_start = np.searchsorted(sorted_keys, key, side="left")
-    return np.searchsorted(sorted_keys, key + thresholds.to_numpy(dtype=np.float64), side="right") - group_start
 
 
 def refitted_scores(data: Dataset, days: Iterable, recipe: str = "klout", **params) -> pd.DataFrame:
@@ -439,16 +492,12 @@ def excess_drops(
     Columns: user_id, last_active, change, community_change, excess
     (change minus community change; negative = fell more than the community).
     """
-    sent = events.loc[events["kind"].isin(["post", "reshare", "reply", "mention"]).to_numpy(), ["actor_id", "timestamp"]]
-    day = sent["timestamp"].dt.floor("D")
-    grid = pd.crosstab(sent["actor_id"], day).reindex(index=scores.index, columns=scores.columns, fill_value=0)
-    sends = (grid.to_numpy() > 0).astype(np.int64)
-    cumulative = np.concatenate([np.zeros((len(grid), 1), np.int64), sends.cumsum(axis=1)], axis=1)
-    n = sends.shape[1]
-    d = np.arange(n)
-    active = (cumulative[:, d + 1] - cumulative[:, np.maximum(d + 1 - lookback_days, 0)]) >= min_active_days
-    ahead = np.minimum(d + 1 + idle_days, n)
-    kept_sending = (cumulative[:, ahead] - cumulative[:, d + 1]) > 0
+    sends = send_days(events)
+    day = (pd.to_datetime(scores.columns, utc=True).as_unit("ns").asi8 // DAY_NS)[None, :]
+    users = scores.index.to_numpy(dtype=object)[:, None]
+    active = is_active(sends, users, day, lookback_days=lookback_days, min_active_days=min_active_days)
+    kept_sending = send_days_in(sends, users, day + idle_days, idle_days) > 0
+    n = scores.shape[1]
     values = scores.to_numpy()
     change = np.full(values.shape, np.nan)
     change[:, : n - idle_days] = values[:, idle_days:] - values[:, : n - idle_days]
@@ -480,15 +529,24 @@ def experiment_users(
 ) -> pd.Index:
     """A seeded sample of active users for the idle experiment.
 
-    Active (:func:`active_users`) in the four weeks before ``start``, not a
-    bot nor an excluded id, with a Klout-style score of at least ``min_score``
+    Active (:func:`active_users`) in the four weeks before ``start``, not an
+    excluded id nor of an excluded persona (bots and fake followers by
+    default; needs a ``persona`` column, pass ``exclude_personas=()`` without one), with a Klout-style score of at least ``min_score``
     on the day before ``start`` (calibration fitted that day), so there is a
     score to lose. ``memory``: timeline keywords (default the 90-day window).
     """
     eve = _utc_day(start) - _DAY
     active = active_users(world.events, start, exclude=exclude)
-    persona = world.users.set_index("user_id")["persona"].reindex(active).astype(str)
-    active = active[~persona.isin(list(exclude_personas)).to_numpy()]
+    exclude_personas = list(exclude_personas)
+    if exclude_personas:
+        if "persona" not in world.users.columns:
+            raise ValueError(
+                f"experiment_users: the users table of {world.name!r} has no 'persona' column, which is needed to "
+                f"leave out {exclude_personas} accounts. How to fix: pass exclude_personas=() to sample without "
+                "that exclusion (e.g. on real data), or use a dataset with personas."
+            )
+        persona = world.users.set_index("user_id")["persona"].reindex(active).astype(str)
+        active = active[~persona.isin(exclude_personas).to_numpy()]
     score = score_paths(world, active, start=eve, end=eve, calibration_day=eve, **memory).iloc[:, 0]
     eligible = np.sort(score.index[score.to_numpy() >= min_score].to_numpy(dtype=object))
     if len(eligible) < n:

@@ -58,11 +58,18 @@ def test_recovery_days_on_hand_made_paths():
             [0.5, 0.2, 0.0, 0.0, 0.0, 0.0],  # already within at the end of the break
             [3.0, 0.5, 2.0, 0.8, 0.1, 0.0],  # dips in, goes out, comes back: counts from column 3
             [3.0, 3.0, 3.0, 3.0, 3.0, 2.0],  # never: NaN (censored)
-            [-3.0, -0.5, 0.4, 0.0, 0.0, 0.0],  # a counterfactual above the unaltered path counts too
+            [-3.0, -0.5, 0.4, 0.0, 0.0, 0.0],  # idle path above the unaltered one: no loss to recover
         ]
     )
-    np.testing.assert_array_equal(decay.recovery_days(gap, 1.0), [3.0, 0.0, 3.0, np.nan, 1.0])
+    np.testing.assert_array_equal(decay.recovery_days(gap, 1.0), [3.0, 0.0, 3.0, np.nan, 0.0])
     np.testing.assert_array_equal(decay.recovery_days(gap[:1], 2.0), [1.0])
+
+
+def test_recovery_days_ignores_an_overshoot():
+    # the blogger's case: a small loss, then the idle path rises ABOVE the unaltered one for a while.
+    # Only losses need recovering: |gap| would count the overshoot as "not recovered" until column 5.
+    gap = np.array([[0.5, 0.3, -1.4, -1.4, -1.2, 0.0, 0.0], [2.0, 1.5, -3.0, -2.0, 0.5, 0.0, 0.0]])
+    np.testing.assert_array_equal(decay.recovery_days(gap, 1.0), [0.0, 2.0])
 
 
 # ------------------------------------------------------------------ counterfactual events
@@ -154,6 +161,30 @@ def test_break_past_the_end_is_an_error(steady):
                               variants={"window": {"window_days": 30}})
 
 
+def test_idle_experiment_reports_the_gain_and_gain_summary_counts_it():
+    results = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "a", "b", "c"],
+            "variant": "w",
+            "idle_days": [7, 7, 7, 30, 30, 30],
+            "max_gain": [0.0, 1.5, 0.2, 3.0, 1.2, 0.0],
+        }
+    )
+    table = decay.gain_summary(results, threshold=1.0)
+    assert table.loc[("w", 7), "share_above"] == pytest.approx(1 / 3)
+    assert table.loc[("w", 7), "median_gain_above"] == pytest.approx(1.5)
+    assert table.loc[("w", 30), "share_above"] == pytest.approx(2 / 3)
+    assert table.loc[("w", 30), "median_gain_above"] == pytest.approx(2.1)
+    assert table.loc[("w", 30), "largest_gain"] == 3.0
+    assert np.isnan(decay.gain_summary(results, threshold=5.0).loc[("w", 7), "median_gain_above"])
+
+
+def test_idle_experiment_gain_columns(experiment):
+    assert (experiment["max_gain"] >= 0).all()
+    zero = experiment[experiment["idle_days"] == 0]
+    assert (zero["max_gain"] == 0).all()
+
+
 # ------------------------------------------------------------------ summaries
 
 
@@ -243,6 +274,34 @@ def test_excess_drops_subtracts_the_community():
     assert table.loc["quiet", "community_change"] == pytest.approx(6.0)  # median of a (+4) and b (+8)
     assert table.loc["quiet", "excess"] == pytest.approx(-9.0)
     assert decay.spell_score_changes(scores, spells, 20).empty  # later day outside the table
+
+
+def test_send_days_follow_the_score_s_published_items():
+    rows = [
+        (START, "a", None, "post"),
+        (START + DAY, "a", "a", "mention"),  # aimed at itself: not published
+        (START + 2 * DAY, "a", "b", "like"),  # a like is a reaction, not an item
+        (START + 3 * DAY, "a", "b", "reply"),
+        (START + 4 * DAY, "b", "a", "mention"),
+    ]
+    sends = decay.send_days(_events(rows))
+    day0 = int(START.value // (86_400 * 10**9))
+    counts = decay.send_days_in(sends, np.array([["a"], ["b"], ["nobody"]], dtype=object), day0 + np.arange(5)[None, :], 5)
+    np.testing.assert_array_equal(counts, [[1, 1, 1, 2, 2], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]])
+    assert decay.send_days_in(sends, ["a"], [day0 + 3], 2)[0] == 1  # days 2-3: only the reply
+    active = decay.is_active(sends, ["a", "b"], day0 + 4, lookback_days=5, min_active_days=2)
+    np.testing.assert_array_equal(active, [True, False])
+    assert list(decay.active_users(_events(rows), START + 5 * DAY, days=5, min_active_days=2)) == ["a"]
+
+
+def test_experiment_users_needs_personas_only_to_exclude_them(steady):
+    start = START + 100 * DAY
+    with pytest.raises(ValueError, match="no 'persona' column.*exclude_personas=\\(\\)"):
+        decay.experiment_users(steady, start, n=3, min_score=1.0)
+    chosen = decay.experiment_users(steady, start, n=3, min_score=1.0, exclude_personas=(), exclude=["star"])
+    assert len(chosen) == 3 and "star" not in chosen
+    assert list(chosen) == list(decay.experiment_users(steady, start, n=3, min_score=1.0, exclude_personas=(),
+                                                       exclude=["star"]))
 
 
 def test_monthly_outcomes_leaves_the_split_month_out():
