@@ -33,13 +33,12 @@ from scipy import stats
 
 from influence_lab.contract import Dataset
 from influence_lab.features import user_features
-from influence_lab.scores import KloutStyle, make_recipe, score_dataset
+from influence_lab.scores import RECIPES, KloutStyle, make_recipe, score_dataset
 
 __all__ = [
     "COUNT_COLUMNS",
     "KLOUT_COMPONENT_FEATURES",
     "RECIPE_LABELS",
-    "RECIPES",
     "Estimate",
     "bootstrap_correlation",
     "bootstrap_indices",
@@ -61,10 +60,7 @@ __all__ = [
     "weight_grid",
 ]
 
-#: The recipes of :mod:`influence_lab.scores`, in the order the notebook shows them.
-RECIPES: tuple[str, ...] = ("klout", "kred", "snp", "network", "robust")
-
-#: Short labels for figures and tables: recipe -> (label, scale).
+#: Short labels for figures and tables: recipe name (a key of :data:`influence_lab.scores.RECIPES`) -> (label, scale).
 RECIPE_LABELS: dict[str, tuple[str, str]] = {
     "klout": ("Klout-style", "1-100, calibrated curve"),
     "kred": ("Kred-style", "1-1000, top of community = 1000"),
@@ -103,11 +99,13 @@ def score_all_recipes(
     dataset: Dataset,
     as_of=None,
     *,
-    recipes: Sequence[str] = RECIPES,
+    recipes: Sequence[str] = tuple(RECIPES),
     curve: str = "pre2012",
     counts: Sequence[str] = COUNT_COLUMNS,
 ) -> pd.DataFrame:
     """One row per user: the score of every recipe (a column each) and the raw ``counts``.
+
+    ``recipes`` defaults to every recipe of :data:`influence_lab.scores.RECIPES`, in its order.
 
     Each recipe is fitted on the window's own population through
     :func:`influence_lab.scores.score_dataset` (so its calibration is the

@@ -58,6 +58,7 @@ __all__ = [
     "EventArrays",
     "features_table",
     "prepare_events",
+    "resolve_users",
     "split_input",
     "user_features",
     "day_end",
@@ -229,6 +230,15 @@ class EventArrays:
     has_follows: bool
     #: per event: a mention inside the actor's own post (same post_id), not a separate item
     in_own_post: np.ndarray | None = None
+    #: per user: created_at in exact int64 ns (float64 ns rounds to ~256 ns); INT64 min where unknown
+    created_ns: np.ndarray | None = None
+
+    def created_after(self, time_ns) -> np.ndarray:
+        """Per user (rows) and time (columns, if ``time_ns`` is an array): the account was created
+        strictly after ``time_ns``, i.e. did not exist yet; False where ``created_at`` is unknown."""
+        created = self.created_ns if self.created_ns is not None else np.full(self.n_users, np.iinfo(np.int64).min)
+        time = np.asarray(time_ns, dtype=np.int64)
+        return created[:, None] > time[None, :] if time.ndim else created > time
 
     @property
     def n_users(self) -> int:
@@ -297,14 +307,47 @@ def split_input(
     )
 
 
+def resolve_users(
+    data: Dataset | pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Index | None]:
+    """(events, users table or None, ids asked for or None) from a Dataset or events table and ``users``.
+
+    A users table passed as ``users`` replaces the Dataset's; a list of ids
+    keeps the Dataset's table (for ``created_at`` and user columns such as a
+    community) and names the rows wanted.
+    """
+    events, table = split_input(data, users if isinstance(users, pd.DataFrame) else None)
+    if users is None or isinstance(users, pd.DataFrame):
+        return events, table, None
+    if isinstance(users, (str, bytes)):
+        raise TypeError(
+            f"users={users!r} is a single string. How to fix: pass a list of ids, e.g. users=[{users!r}]."
+        )
+    return events, table, _checked_ids(users)
+
+
+def _checked_ids(ids: Iterable[str]) -> pd.Index:
+    """Ids as a string Index; ValueError naming missing or repeated ids."""
+    values = pd.Series(list(ids), dtype=ID_DTYPE)
+    missing = int(values.isna().sum())
+    repeated = values[values.duplicated()].unique().tolist()
+    if missing or repeated:
+        raise ValueError(
+            f"users: ids must be unique and non-missing; got {missing} missing id(s) and repeated "
+            f"id(s) {repeated[:10]}{' ...' if len(repeated) > 10 else ''}. How to fix: pass each user once, "
+            "e.g. list(dict.fromkeys(ids)) after dropping missing values."
+        )
+    return pd.Index(values, dtype=ID_DTYPE, name="user_id")
+
+
 def prepare_events(
-    events: pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None
+    events: pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None, *, ids: Iterable[str] | None = None
 ) -> EventArrays:
     """Validate (only if the dtypes are not already the contract's) and encode an events table.
 
-    ``users`` (a users table or ids) adds users without events and, from a
-    table, ``created_at``. ``true_*`` columns are dropped before anything
-    else is read.
+    ``users`` (a users table or ids) and ``ids`` add users without events
+    and, from a table, ``created_at``. ``true_*`` columns are dropped before
+    anything else is read.
     """
     if not isinstance(events, pd.DataFrame):
         raise TypeError(f"events must be a DataFrame, got {type(events).__name__}")
@@ -315,11 +358,11 @@ def prepare_events(
         user_table = validate_users(_without_truth(users))
         extra_ids = user_table["user_id"]
     elif users is not None:
-        extra_ids = pd.Series(list(users), dtype=ID_DTYPE)
-        if extra_ids.isna().any() or extra_ids.duplicated().any():
-            raise ValueError("users: ids must be unique and non-missing; pass each user once.")
+        extra_ids = _checked_ids(users).to_series(index=None)
     else:
         extra_ids = pd.Series([], dtype=ID_DTYPE)
+    if ids is not None:
+        extra_ids = pd.concat([extra_ids, _checked_ids(ids).to_series(index=None)], ignore_index=True)
 
     # factorise each column, then their (few) distinct ids together: faster than one big factorisation
     actor_codes, actor_ids = pd.factorize(events["actor_id"], use_na_sentinel=True)
@@ -347,10 +390,12 @@ def prepare_events(
         return pd.factorize(events[column], use_na_sentinel=True)[0].astype(np.int64)
 
     created = np.full(len(user_ids), np.nan)
+    created_ns = np.full(len(user_ids), np.iinfo(np.int64).min, dtype=np.int64)
     if user_table is not None and "created_at" in user_table.columns:
         known = user_table["created_at"].notna().to_numpy()
         rows = user_ids.get_indexer(user_table["user_id"][known])
-        created[rows] = user_table["created_at"][known].dt.as_unit("ns").array.asi8.astype(np.float64)
+        created_ns[rows] = user_table["created_at"][known].dt.as_unit("ns").array.asi8
+        created[rows] = created_ns[rows].astype(np.float64)
 
     post = optional_codes("post_id")
     in_own_post = None
@@ -371,6 +416,7 @@ def prepare_events(
         post=post,
         text=optional_codes("text"),
         created_at=created,
+        created_ns=created_ns,
         has_follows=bool(kind_in(kind, FOLLOW, UNFOLLOW).any()),
         in_own_post=in_own_post,
     )
@@ -576,11 +622,21 @@ def user_features(
     robust-score columns and ``top5_engager_share``/``engager_reciprocity``
     then stay NaN.
 
-    Rows: the ids of ``users`` when given (a users table or ids), else every
-    user who appears in the events up to ``as_of``. Follower columns are NaN
-    when the table has no follow/unfollow events at all (the count is
-    unknown, not zero). ``events`` may be a :class:`Dataset` (its users table
-    is then used for ``created_at``; ``true_*`` columns are never read).
+    Rows:
+
+    - ``users`` a list of ids: exactly those ids, in that order (an id with
+      no events gets the features of no activity);
+    - a users table (``users``, or the users of a :class:`Dataset`): every
+      user who appears in the events up to ``as_of`` and every other user of
+      the table, except accounts whose ``created_at`` is after ``as_of``
+      (they did not exist yet: scoring them would put non-existent accounts
+      at the floor); a missing ``created_at`` counts as existing;
+    - neither: every user who appears in the events up to ``as_of``.
+
+    Follower columns are NaN when the table has no follow/unfollow events at
+    all (the count is unknown, not zero). ``events`` may be a
+    :class:`Dataset`: its users table then gives ``created_at`` (also when
+    ``users`` is a list of ids); ``true_*`` columns are never read.
 
     ``columns`` limits the output to some features (in :data:`FEATURES`
     order) and skips the work the others need (the scores ask only for
@@ -594,8 +650,8 @@ def user_features(
         unknown = sorted(set(columns) - set(FEATURES))
         if unknown:
             raise ValueError(f"user_features: unknown feature(s) {unknown}; see influence_lab.features.FEATURES.")
-    events, users = split_input(events, users)
-    ev = prepare_events(events, users)
+    events, user_table, ids = resolve_users(events, users)
+    ev = prepare_events(events, user_table, ids=ids)
     if as_of is None:
         if len(ev.ts) == 0:
             raise ValueError("user_features: no events, so as_of cannot default to the last event; pass as_of.")
@@ -610,7 +666,10 @@ def user_features(
         as_of_ns=int(as_of.value),
         window_days=float(window_days),
         half_life_days=half_life_days,
-        explicit_users=users is not None,
+        rows=("ids", ev.user_ids.get_indexer(ids)) if ids is not None else (
+            ("table", ev.user_ids.get_indexer(user_table["user_id"].astype(ID_DTYPE)))
+            if user_table is not None else ("seen", None)
+        ),
         activity_exponent=activity_exponent,
         standing_window_days=int(standing_window_days),
         big_actor_followers=big_actor_followers,
@@ -630,7 +689,7 @@ def _features_from_arrays(
     as_of_ns: int,
     window_days: float,
     half_life_days: float | None,
-    explicit_users: bool,
+    rows: tuple[str, np.ndarray | None],
     activity_exponent: float,
     standing_window_days: int,
     big_actor_followers: int,
@@ -782,13 +841,18 @@ def _features_from_arrays(
         out["pagerank"] = _pagerank_feature(ev, eng, n, pagerank_alpha)
 
     frame = pd.DataFrame({name: out[name] for name in FEATURES if name in wanted}, index=full.user_ids)
-    # rows: the users asked for, or everyone seen up to as_of
-    if explicit_users:
-        return frame
-    seen = np.zeros(n, dtype=bool)
-    seen[ev_all.actor] = True
-    seen[ev_all.target[ev_all.target >= 0]] = True
-    return frame[seen]
+    # rows: the ids asked for; or everyone seen up to as_of, plus the table's accounts that existed by then
+    mode, codes = rows
+    if mode == "ids":
+        return frame.iloc[codes]
+    keep = np.zeros(n, dtype=bool)
+    keep[ev_all.actor] = True
+    keep[ev_all.target[ev_all.target >= 0]] = True
+    if mode == "table":
+        in_table = np.zeros(n, dtype=bool)
+        in_table[codes] = True
+        keep |= in_table & ~full.created_after(as_of_ns)  # unknown creation: kept
+    return frame[keep]
 
 
 _ROBUST_COLUMNS = (

@@ -11,7 +11,11 @@ One call, :func:`score_dataset`, computes the features of a window and scores
 them.
 
 No recipe reads a ``true_*`` column: each reads only the feature columns it
-names in ``required_features``.
+names in ``required_features``. Nor may a recipe read the other columns that
+carry the synthetic world's answers (:data:`GROUND_TRUTH_COLUMNS`: the
+``persona``, which marks bots and fake followers, and an event's ``topic``,
+the simulator's own label): a recipe or community naming one is refused with
+a ValueError.
 
 The recipes (details in each class):
 
@@ -38,10 +42,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 from influence_lab.contract import Dataset
-from influence_lab.features import WINDOW_DAYS, split_input, user_features
+from influence_lab.features import WINDOW_DAYS, resolve_users, user_features
 
 __all__ = [
     "CURVES",
+    "GROUND_TRUTH_COLUMNS",
     "CalibrationCurve",
     "KloutStyle",
     "KredStyle",
@@ -53,6 +58,23 @@ __all__ = [
     "make_recipe",
     "score_dataset",
 ]
+
+
+#: Columns that are ground truth in effect, beside every ``true_*`` column: ``persona``
+#: (users) marks bots and fake followers, ``topic`` (events) is the simulator's own label.
+GROUND_TRUTH_COLUMNS: tuple[str, ...] = ("persona", "topic")
+
+
+def _refuse_ground_truth(columns: Iterable, who: str) -> None:
+    """ValueError if any of ``columns`` is ground truth (a ``true_*`` column or one of GROUND_TRUTH_COLUMNS)."""
+    bad = [str(c) for c in columns if str(c).startswith("true_") or str(c) in GROUND_TRUTH_COLUMNS]
+    if bad:
+        raise ValueError(
+            f"{who}: {bad} would feed ground truth to a score (true_* columns, 'persona' which marks bots "
+            "and fake followers, and 'topic', the simulator's own label, are only ever compared against). "
+            "How to fix: use a column a real platform would have, e.g. a community found from the "
+            "engagement graph, or community=None."
+        )
 
 
 # ------------------------------------------------------------------ calibration curve
@@ -269,6 +291,7 @@ class ScoreRecipe:
     def _arrays(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
         if not isinstance(features, pd.DataFrame):
             raise TypeError(f"{type(self).__name__}: features must be a DataFrame from user_features().")
+        _refuse_ground_truth(list(self.required_features) + self.user_columns(), type(self).__name__)
         missing = [c for c in self.required_features if c not in features.columns]
         if missing:
             raise KeyError(
@@ -560,7 +583,10 @@ class KredStyle(ScoreRecipe):
     def _communities(self, features: pd.DataFrame | None, n: int, index=None) -> np.ndarray:
         if self.community is None:
             return np.full(n, "all", dtype=object)
+        if isinstance(self.community, pd.Series) and self.community.name is not None:
+            _refuse_ground_truth([self.community.name], "KredStyle(community=...)")
         if isinstance(self.community, str):
+            _refuse_ground_truth([self.community], "KredStyle(community=...)")
             if features is None or self.community not in features.columns:
                 raise KeyError(
                     f"KredStyle: community column {self.community!r} is not in the features. How to fix: use "
@@ -589,7 +615,8 @@ class KredStyle(ScoreRecipe):
         points = np.maximum(sum(self._points(arrays).values()), 0.0)
         communities = self._communities(features, len(points))
         top = pd.Series(points).groupby(communities).max()
-        self.top_points_ = {str(k): float(v) for k, v in top.items()}
+        # keyed by the community labels themselves (1 and "1" are different communities), as looked up
+        self.top_points_ = {k: float(v) for k, v in top.items()}
 
     def _static(self, features: pd.DataFrame):
         """Per-user constants of a scoring run (community codes and fitted tops), computed once.
@@ -890,15 +917,22 @@ def make_recipe(recipe: str | ScoreRecipe = "klout", **params) -> ScoreRecipe:
 
 
 def _add_user_columns(features: pd.DataFrame, users, columns: list[str]) -> pd.DataFrame:
+    """``features`` with the users-table ``columns`` a recipe needs (e.g. a community), joined on user_id."""
     if not columns:
         return features
+    _refuse_ground_truth(columns, "score input")
     if not isinstance(users, pd.DataFrame):
-        raise KeyError(f"the recipe needs users-table column(s) {columns}, but no users table was given.")
+        raise KeyError(
+            f"the recipe needs users-table column(s) {columns}, but no users table was given. How to fix: "
+            "score a Dataset (its users table is used) or pass users=<a users table with those columns>."
+        )
     missing = [c for c in columns if c not in users.columns]
     if missing:
-        raise KeyError(f"the users table lacks column(s) {missing} the recipe needs (found {list(users.columns)}).")
-    if any(str(c).startswith("true_") for c in columns):
-        raise ValueError("scores never read ground truth: a true_* column cannot be a recipe input.")
+        raise KeyError(
+            f"the users table lacks column(s) {missing} the recipe needs (it has {list(users.columns)}). "
+            f"How to fix: add {missing} to the users table, or pass a recipe parameter naming a column it has "
+            "(e.g. KredStyle(community=None) for one community)."
+        )
     table = users.assign(user_id=users["user_id"].astype(str)).set_index("user_id")[columns]
     return features.join(table, how="left")
 
@@ -917,6 +951,10 @@ def score_dataset(
 ) -> pd.DataFrame:
     """Score every user of a dataset (or events table) as of a time; one row per user.
 
+    Rows are those of :func:`user_features`: the ids of ``users`` when it is
+    a list; otherwise everyone in the events up to ``as_of`` plus the users
+    table's other accounts, leaving out accounts created after ``as_of``.
+
     Computes :func:`user_features` for the window ``(as_of - window_days,
     as_of]`` (``as_of`` defaults to the last event; ``window_days`` to the
     recipe's, 90) or, with ``half_life_days``, an exponential decay, then
@@ -929,10 +967,10 @@ def score_dataset(
     columns (those not already in the output).
     """
     model = make_recipe(recipe, **params)
-    events, users = split_input(dataset_or_events, users)
+    events, users_table, ids = resolve_users(dataset_or_events, users)
     window = float(model.window_days if window_days is None else window_days)
     features = user_features(
-        events,
+        dataset_or_events,  # a Dataset keeps its users table (created_at) even when users lists ids
         as_of=as_of,
         window_days=window,
         users=users,
@@ -940,7 +978,7 @@ def score_dataset(
         columns=None if with_features else model.required_features,
         **model.feature_kwargs(),
     )
-    features = _add_user_columns(features, users, model.user_columns())
+    features = _add_user_columns(features, users_table, model.user_columns())
     fit_now = (not model.is_fitted) if refit is None else bool(refit)
     if refit is False and not model.is_fitted:
         raise RuntimeError("score_dataset(refit=False) needs a fitted recipe instance.")

@@ -62,7 +62,7 @@ from influence_lab.features import (
     kind_in,
     prepare_events,
     reaction_weights,
-    split_input,
+    resolve_users,
     user_features,
 )
 from influence_lab.scores import ScoreRecipe, _add_user_columns, make_recipe
@@ -319,11 +319,15 @@ def score_timeline(
     fitted; ``attrs["model"]`` holds it, so ``score_dataset(...,
     as_of=day_end(d), recipe=attrs["model"])`` reproduces day d.
 
-    ``users``: ids (or a users table) to report; default every user seen up
-    to ``end``, each from the day of their first event. ``format="long"``
-    gives columns day, user_id, score (plus the recipe's other outputs with
-    ``components=True``); ``"wide"`` a user x day table of scores (NaN before
-    a user's first event).
+    ``users``: ids to report (every day); a users table (or a Dataset's
+    table) reports its users from the day their account exists
+    (``created_at``, unknown: every day) or their first event, plus anyone in
+    the events it lacks; neither: every user seen up to ``end``, each from
+    the day of their first event. Day d thus holds the rows of a direct
+    ``score_dataset(..., as_of=day_end(d))``. ``format="long"`` gives
+    columns day, user_id, score (plus the recipe's other outputs with
+    ``components=True``); ``"wide"`` a user x day table of scores (NaN on
+    days a user is not reported).
     """
     model = make_recipe(recipe, **params)
     if model.timeline_features is None:
@@ -335,11 +339,13 @@ def score_timeline(
         raise NotImplementedError(f"score_timeline: {type(model).__name__} supports a window only, not half_life_days.")
     if format not in ("long", "wide"):
         raise ValueError(f"score_timeline: format must be 'long' or 'wide'; got {format!r}.")
-    event_table, users_table = split_input(events, users if isinstance(users, pd.DataFrame) else None)
-    wanted = None if users is None or isinstance(users, pd.DataFrame) else pd.Index(list(users), dtype="str")
-    ev = prepare_events(event_table, users_table if users_table is not None else wanted)
+    event_table, users_table, wanted = resolve_users(events, users)
+    ev = prepare_events(event_table, users_table, ids=wanted)
     if len(ev.ts) == 0:
-        raise ValueError("score_timeline: the events table is empty.")
+        raise ValueError(
+            "score_timeline: the events table has no rows, so there is no day to score. How to fix: pass "
+            "a Dataset or events table with events (check any filter applied before the call)."
+        )
     first_day = _day_number(start, "start") if start is not None else int(ev.day.min())
     last_day = _day_number(end, "end") if end is not None else int(ev.day.max())
     if last_day < first_day:
@@ -376,10 +382,14 @@ def score_timeline(
     np.minimum.at(seen_day, ev.actor, ev.day)
     has_target = ev.target >= 0
     np.minimum.at(seen_day, ev.target[has_target], ev.day[has_target])
+    in_table = np.zeros(ev.n_users, dtype=bool)
     if wanted is not None:
         selected = ev.user_ids.get_indexer(wanted)
     elif users_table is not None:
-        selected = ev.user_ids.get_indexer(users_table["user_id"].astype(str))
+        # the table's users (in its order), then anyone in the events the table lacks
+        table_codes = ev.user_ids.get_indexer(users_table["user_id"].astype(str))
+        in_table[table_codes] = True
+        selected = np.r_[table_codes, np.flatnonzero(~in_table & (seen_day <= last_day))]
     else:
         selected = np.flatnonzero(seen_day <= last_day)
     selected_ids = ev.user_ids[selected]
@@ -434,9 +444,14 @@ def score_timeline(
             outputs[k][:, d] = scored[k]
 
     days = pd.DatetimeIndex(pd.to_datetime((first_day + np.arange(n_days)) * DAY_NS, utc=True), name="day")
-    active = seen_day[selected][:, None] <= (first_day + np.arange(n_days))[None, :]
-    if wanted is not None or users_table is not None:
+    # a user is reported on day d as a direct score at day_end(d) reports them (see user_features' rows)
+    day_numbers = first_day + np.arange(n_days)
+    active = seen_day[selected][:, None] <= day_numbers[None, :]
+    if wanted is not None:
         active[:] = True
+    elif users_table is not None:
+        exists = ~ev.created_after((day_numbers + 1) * DAY_NS - 1)[selected]  # unknown created_at: exists
+        active |= in_table[selected][:, None] & exists
     if format == "wide":
         wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=static.index, columns=days)
         wide.attrs.update(recipe=model.name, model=model, window_days=window, half_life_days=half_life_days)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from influence_lab import compare, features
+from influence_lab import compare, features, scores
 from influence_lab.scores import KloutStyle, score_dataset
 
 
@@ -154,6 +154,7 @@ def test_feature_profile_percentiles():
 def test_label():
     assert compare.label("klout") == "Klout-style"
     assert compare.label("unique_engagers") == "unique engagers"
+    assert set(compare.RECIPE_LABELS) == set(scores.RECIPES)  # one registry of recipes: every one has a label
 
 
 def test_simplex_weights_sum_to_one():
@@ -193,7 +194,7 @@ def test_explain_klout_adds_up(small_world):
 def test_score_all_recipes_and_curves(small_world):
     as_of = features.day_end("2012-06-30")
     table = compare.score_all_recipes(small_world, as_of)
-    assert set(compare.RECIPES) <= set(table.columns) and "followers" in table.columns
+    assert set(scores.RECIPES) <= set(table.columns) and "followers" in table.columns
     direct = score_dataset(small_world, "kred", as_of=as_of)["score"]
     pd.testing.assert_series_equal(table["kred"], direct, check_names=False)
     curves = compare.score_on_curves(small_world, as_of)

@@ -215,6 +215,51 @@ def test_account_age_from_users_table_and_truth_is_ignored(small_events):
     pd.testing.assert_frame_equal(f, user_features(dataset))
 
 
+def test_a_list_of_ids_gives_exactly_those_rows_in_order(small_events):
+    assert list(user_features(small_events, users=["b"]).index) == ["b"]
+    f = user_features(small_events, users=["nobody", "c", "a"])
+    assert list(f.index) == ["nobody", "c", "a"]
+    assert f.loc["nobody", "reactions_received"] == 0 and f.loc["nobody", "posts"] == 0
+    full = user_features(small_events)
+    pd.testing.assert_series_equal(f.loc["a"], full.loc["a"])
+
+
+def test_ids_with_a_dataset_keep_its_created_at(small_events):
+    users = pd.DataFrame({"user_id": list("abcd"), "created_at": pd.Timestamp("2011-01-01", tz="UTC")})
+    f = user_features(Dataset("t", users, small_events), users=["d", "a"])
+    assert list(f.index) == ["d", "a"]
+    assert f["account_age_days"].notna().all()
+
+
+def test_accounts_created_after_as_of_are_left_out(small_events):
+    as_of = BASE + pd.Timedelta(days=4)
+    users = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "c", "d", "later", "unknown", "early_idle"],
+            "created_at": pd.to_datetime(
+                ["2011-01-01", "2011-01-01", "2011-01-01", "2011-01-01", "2012-02-01", None, "2011-01-01"], utc=True
+            ),
+        }
+    )
+    f = user_features(Dataset("t", users, small_events), as_of=as_of)
+    # "later" did not exist yet; an unknown creation date counts as existing; idle accounts stay
+    assert sorted(f.index) == ["a", "b", "c", "d", "early_idle", "unknown"]
+    # exactly at the day boundary (float nanoseconds would round day_end up to midnight)
+    assert "later" not in user_features(Dataset("t", users, small_events), as_of=day_end("2012-01-31")).index
+    assert "later" in user_features(Dataset("t", users, small_events), as_of=day_end("2012-02-01")).index
+    # asked for by id, an account is returned whatever its creation date
+    assert list(user_features(Dataset("t", users, small_events), as_of=as_of, users=["later"]).index) == ["later"]
+
+
+def test_bad_ids_are_named(small_events):
+    with pytest.raises(ValueError, match=r"repeated id\(s\) \['b'\].*How to fix"):
+        user_features(small_events, users=["a", "b", "b"])
+    with pytest.raises(ValueError, match="1 missing"):
+        user_features(small_events, users=["a", None])
+    with pytest.raises(TypeError, match="single string"):
+        user_features(small_events, users="a")
+
+
 def test_every_column_is_documented(small_events):
     f = user_features(small_events, with_pagerank=True)
     assert list(f.columns) == list(FEATURES)

@@ -262,6 +262,52 @@ def test_kred_community_column_from_users_table(small_dataset):
     assert scored.loc["a", "score"] == 1000 and scored.loc["b", "score"] == 1000
 
 
+def test_kred_integer_communities_keep_the_fitted_top():
+    # fit on a population with integer community labels; a subpopulation must be normalised by the fitted tops
+    features = pd.DataFrame(0.0, index=pd.Index(list("abcd"), name="user_id"), columns=KredStyle.required_features)
+    features["reshares_received"] = [10.0, 2.0, 5.0, 1.0]  # 100, 20, 50, 10 points
+    features["community"] = [1, 1, 2, 2]
+    model = KredStyle(community="community").fit(features)
+    assert model.top_points_ == {1: 100.0, 2: 50.0}
+    subset = model.transform(features.loc[["b", "d"]])
+    assert subset.loc["b", "score"] == pytest.approx(1 + 999 * np.log(21) / np.log(101))
+    assert subset.loc["d", "score"] == pytest.approx(1 + 999 * np.log(11) / np.log(51))
+    # a float copy of the labels (as a left join with a missing user makes them) still finds the tops
+    floats = features.loc[["b", "d"]].assign(community=[1.0, 2.0])
+    np.testing.assert_allclose(model.transform(floats)["score"], subset["score"])
+
+
+def test_persona_and_topic_cannot_be_score_inputs(small_dataset):
+    users = small_dataset.users.assign(persona=["bot", "everyday", "bot"], topic=["a", "b", "a"])
+    dataset = Dataset("labels", users, small_dataset.events)
+    for column in ("persona", "topic"):
+        with pytest.raises(ValueError, match=f"'{column}'.*How to fix"):
+            score_dataset(dataset, "kred", community=column)
+    features = user_features(small_dataset.events).assign(persona=["bot", "everyday", "bot"])
+    with pytest.raises(ValueError, match="ground truth"):
+        KredStyle(community="persona").fit(features)
+    with pytest.raises(ValueError, match="ground truth"):
+        KredStyle(community=users.set_index("user_id")["persona"]).fit(features)
+
+    class TopicReader(KloutStyle):
+        required_features = KloutStyle.required_features + ("topic",)
+
+    with pytest.raises(ValueError, match="'topic'"):
+        TopicReader().fit(features.assign(topic="x"))
+
+
+def test_missing_user_columns_say_how_to_fix(small_dataset):
+    with pytest.raises(KeyError, match="lacks column.*'region'.*How to fix"):
+        score_dataset(small_dataset, "kred", community="region")
+    with pytest.raises(KeyError, match="no users table was given.*How to fix"):
+        score_dataset(small_dataset.events, "kred", community="community")
+
+
+def test_ids_with_a_dataset_keep_its_community_column(small_dataset):
+    scored = score_dataset(small_dataset, "kred", community="community", users=["b", "a"])
+    assert list(scored.index) == ["b", "a"] and scored.loc["a", "score"] == 1000
+
+
 @settings(max_examples=30, deadline=None)
 @given(events=event_tables(), cuts=st.lists(st.floats(0, 1), min_size=2, max_size=5))
 def test_kred_outreach_never_falls(events, cuts):

@@ -14,6 +14,7 @@ from influence_lab.timeline import score_timeline
 from test_features import event_tables, make_events
 
 DAY = 86_400
+BASE_DAY = pd.Timestamp("2012-01-01", tz="UTC")
 
 
 def _compare_day(timeline: pd.DataFrame, events: pd.DataFrame, day: pd.Timestamp, **kwargs) -> None:
@@ -36,6 +37,8 @@ CASES = [
     ("klout", {"window_days": 90}),
     ("klout", {"half_life_days": 10}),
     ("kred", {"window_days": 14}),
+    ("kred", {"window_days": 14, "big_actor_followers": 1}),  # the big-actor bonus: actors with 2+ followers
+    ("kred", {"half_life_days": 3, "big_actor_followers": 1}),
     ("kred", {"half_life_days": 3}),
     ("snp", {"window_days": 20}),
 ]
@@ -92,6 +95,29 @@ def test_wide_and_long_agree_and_users_restrict_rows():
     assert wide.loc["late"].iloc[-1] == 1.0  # seen, never engaged: the floor
     few = score_timeline(events, "klout", window_days=30, users=["t1", "t2"], format="wide")
     np.testing.assert_allclose(few.to_numpy(), wide.loc[["t1", "t2"]].to_numpy())
+
+
+def test_users_table_rows_follow_account_creation_as_direct_scoring_does():
+    from influence_lab.contract import Dataset
+
+    rows = [(DAY * (i % 30) + 11 * i, f"e{i % 5}", f"t{i % 3}", "reshare", None, None) for i in range(90)]
+    rows += [(DAY * 40, "newcomer", "t0", "like", None, None)]
+    events = make_events(rows)
+    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
+    created = {u: BASE_DAY - pd.Timedelta(days=10) for u in ids}
+    created.update(newcomer=BASE_DAY + pd.Timedelta(days=20, hours=5), idle_new=BASE_DAY + pd.Timedelta(days=25))
+    users = pd.DataFrame({"user_id": list(created) + ["idle_unknown"], "created_at": list(created.values()) + [pd.NaT]})
+    data = Dataset("t", users, events)
+    wide = score_timeline(data, "klout", window_days=30, start="2012-01-01", end="2012-02-20", format="wide")
+    assert wide.loc["idle_new"].notna().sum() == (pd.Timestamp("2012-02-20", tz="UTC") - pd.Timestamp(
+        "2012-01-26", tz="UTC")).days + 1  # from the day the account exists
+    assert wide.loc["idle_unknown"].notna().all()  # unknown creation: every day
+    model = wide.attrs["model"]
+    for day in ("2012-01-05", "2012-01-21", "2012-01-26", "2012-02-15"):
+        direct = score_dataset(data, model, as_of=day_end(day), refit=False)["score"]
+        column = wide[pd.Timestamp(day, tz="UTC")].dropna()
+        assert sorted(column.index) == sorted(direct.index), day
+        np.testing.assert_allclose(column.loc[direct.index], direct, atol=1e-9)
 
 
 def test_inactive_user_decays_and_drops_out_of_the_window():
