@@ -33,7 +33,7 @@ from scipy import stats
 
 from influence_lab.contract import Dataset
 from influence_lab.features import user_features
-from influence_lab.scores import RECIPES, KloutStyle, make_recipe, score_dataset
+from influence_lab.scores import RECIPES, CalibrationCurve, KloutStyle, make_recipe, score_dataset
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -43,6 +43,7 @@ __all__ = [
     "bootstrap_correlation",
     "bootstrap_indices",
     "bootstrap_spearman",
+    "curve_sweep",
     "distinct_in_top_k",
     "explain_klout",
     "feature_profile",
@@ -146,6 +147,23 @@ def score_on_curves(
     table = pd.DataFrame(columns)
     table["engaged"] = scored["reactions_received"] > 0
     return table
+
+
+def curve_sweep(raw: pd.Series, p95_values: Sequence[float], *, mean: float = 40.0) -> pd.DataFrame:
+    """Scores on curves with the same ``mean`` and each 95th percentile in ``p95_values`` (a column each).
+
+    ``raw`` is the Klout-style ``raw`` column of one scoring (0 for users
+    without engagement, who get the floor); each curve is fitted on it as
+    :class:`~influence_lab.scores.KloutStyle` does, so only the curve's shape
+    changes. Used to check which claims hold whatever 95th percentile is
+    assumed. A percentile no Beta curve can reach is a ValueError.
+    """
+    values = raw.to_numpy(dtype=float)
+    columns = {
+        float(p95): CalibrationCurve(mean, float(p95)).fit(values).transform(values)
+        for p95 in p95_values  # a few curve settings, never users
+    }
+    return pd.DataFrame(columns, index=raw.index).rename_axis(columns="p95")
 
 
 def feature_profile(features: pd.DataFrame, user_id: str, population: pd.Index) -> pd.DataFrame:

@@ -215,3 +215,17 @@ def test_truth_under_online_share_refuses_a_different_world(small_world):
     base = small_world.users.set_index("user_id")["true_influence"]
     pd.testing.assert_series_equal(truths[0.5], base, check_names=False)
     assert not truths[0.9].equals(base)
+
+
+def test_curve_sweep_refits_each_curve_and_keeps_the_ranking(small_world):
+    scored = score_dataset(small_world, "klout")
+    sweep = compare.curve_sweep(scored["raw"], [50.0, 63.0, 80.0])
+    np.testing.assert_allclose(
+        sweep[63.0], score_dataset(small_world, "klout", curve="2012")["score"].loc[sweep.index], atol=1e-9
+    )
+    engaged = scored["raw"] > 0
+    assert sweep.loc[engaged].mean().to_numpy() == pytest.approx([40.0] * 3, abs=0.05)
+    assert (sweep.loc[~engaged] == 1.0).all().all()
+    assert stats.spearmanr(sweep[50.0], sweep[80.0]).statistic == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="no Beta"):
+        compare.curve_sweep(scored["raw"], [30.0])
