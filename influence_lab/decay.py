@@ -45,6 +45,7 @@ __all__ = [
     "VARIANTS",
     "active_users",
     "bootstrap_median",
+    "busiest_post",
     "community_scores",
     "engaged_peak_day",
     "excess_drops",
@@ -53,6 +54,7 @@ __all__ = [
     "gradual_loss",
     "idle_events",
     "idle_experiment",
+    "idle_pair",
     "is_active",
     "loss_summary",
     "dip_words",
@@ -449,7 +451,8 @@ def quiet_spells(
         }
     )
     qualifies = (table["idle_days"] >= min_idle_days) & (table["active_days_before"] >= min_active_days)
-    return table[qualifies.to_numpy()].drop_duplicates("user_id").reset_index(drop=True)
+    spells = table[qualifies.to_numpy()].sort_values(["user_id", "last_active"], kind="stable")
+    return spells.drop_duplicates("user_id").reset_index(drop=True)
 
 
 def refitted_scores(data: Dataset, days: Iterable, recipe: str = "klout", **params) -> pd.DataFrame:
@@ -622,6 +625,66 @@ def dip_components(path: pd.DataFrame, before, after) -> pd.DataFrame:
             "standing_weighted_reactions": np.expm1(table["network"]),
         }
     )
+
+
+def busiest_post(events: pd.DataFrame, user_id: str, start, end) -> dict[str, object]:
+    """The post of ``user_id`` that drew the most engagements received from ``start`` to ``end`` (UTC days).
+
+    Returns post_id, day (its first engagement's day), reactions and
+    distinct_engagers (engagements with that post_id aimed at the user), and
+    median_daily_reactions: the user's median number of engagements received
+    per day over the same days, days without any counted as 0, to judge the
+    post against.
+    """
+    first, last = _utc_day(start), _utc_day(end) + _DAY
+    mine = events[(events["target_id"] == user_id).to_numpy() & events["kind"].isin(ENGAGEMENT_KINDS).to_numpy()]
+    mine = mine[((mine["timestamp"] >= first) & (mine["timestamp"] < last)).to_numpy()]
+    if mine.empty or "post_id" not in mine.columns:
+        raise ValueError(f"busiest_post: {user_id} received no engagement with a post_id from {first.date()} to {end}.")
+    per_post = mine.groupby("post_id")["actor_id"].agg(["size", "nunique"])
+    top = per_post["size"].idxmax()
+    daily = mine["timestamp"].dt.floor("D").value_counts().reindex(pd.date_range(first, last - _DAY, freq="D"), fill_value=0)
+    return {
+        "post_id": top,
+        "day": mine.loc[(mine["post_id"] == top).to_numpy(), "timestamp"].min().floor("D"),
+        "reactions": int(per_post.loc[top, "size"]),
+        "distinct_engagers": int(per_post.loc[top, "nunique"]),
+        "median_daily_reactions": float(daily.median()),
+    }
+
+
+def idle_pair(
+    data: Dataset, user_id: str, *, start, idle_days: int, calibration_day, end, **memory
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One user's unaltered path and the path with ``idle_days`` idle days from ``start`` (long, with components).
+
+    Both from ``calibration_day`` to ``end``, with the calibration fitted
+    once on the unaltered world that day (as :func:`idle_experiment`);
+    ``memory``: timeline keywords.
+    """
+    unaltered = score_paths(data, [user_id], start=calibration_day, end=end, calibration_day=calibration_day,
+                            components=True, **memory)
+    altered = idle_events(data.events, [user_id], start, idle_days)
+    idle = score_paths(altered, [user_id], start=calibration_day, end=end, recipe=unaltered.attrs["model"],
+                       components=True, **memory)
+    return unaltered, idle
+
+
+def plot_idle_gaps(gaps: Mapping[str, pd.Series], *, start, idle_days: int, tolerance: float = 1.0, title: str, ax=None):
+    """Unaltered minus idle score per day (positive: points lost, negative: the idle path is ABOVE), per memory."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.8))
+    first = _utc_day(start)
+    ax.axvspan(first, first + idle_days * _DAY, color="grey", alpha=0.15, label=f"the {idle_days} idle days")
+    ax.axhspan(-tolerance, tolerance, color="green", alpha=0.07, label=f"within {tolerance:g} point")
+    for name, gap in gaps.items():
+        ax.plot(gap.index, gap.to_numpy(), label=name)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(xlabel="2012 (UTC)", ylabel="points lost: unaltered - idle\n(< 0: idle path higher)", title=title)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
 
 
 def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("referrals", "invitations", "clicks")) -> pd.DataFrame:
