@@ -309,3 +309,26 @@ def test_monthly_outcomes_leaves_the_split_month_out():
     outcomes = pd.DataFrame({"user_id": "u", "period": periods, "metric": "referrals", "value": [1, 1, 1, 50, 3, 3.0]})
     table = decay.monthly_outcomes(outcomes, "u", "2012-04-16", metrics=("referrals",))
     assert table.loc["referrals", "before"] == 1 and table.loc["referrals", "after"] == 3
+
+
+def test_busiest_post_names_the_post_and_the_typical_day():
+    rows = [(START, "a", None, "post")]
+    rows += [(START + pd.Timedelta(hours=h + 1), f"fan{h}", "a", "like") for h in range(6)]  # 6 on p1, day 0
+    rows += [(START + 2 * DAY, "x", "a", "reshare")]  # 1 on p2, day 2
+    events = _events(rows)
+    events["post_id"] = pd.Series(["p1"] * 7 + ["p2"], dtype="str")
+    top = decay.busiest_post(events, "a", START, START + 3 * DAY)
+    assert top["post_id"] == "p1" and top["reactions"] == 6 and top["distinct_engagers"] == 6
+    assert top["day"] == START
+    assert top["median_daily_reactions"] == 0.5  # days 0-3: 6, 0, 1, 0
+    with pytest.raises(ValueError, match="no engagement"):
+        decay.busiest_post(events, "nobody", START, START + 3 * DAY)
+
+
+def test_idle_pair_matches_the_experiment(steady, experiment):
+    unaltered, idle = decay.idle_pair(steady, "star", start=START + 100 * DAY, idle_days=14,
+                                      calibration_day=START + 99 * DAY, end=START + 199 * DAY, window_days=30)
+    gap = unaltered.set_index("day")["score"] - idle.set_index("day")["score"]
+    row = experiment[(experiment["variant"] == "window") & (experiment["idle_days"] == 14)].iloc[0]
+    assert gap.iloc[14] == pytest.approx(row["loss"])
+    assert {"reach", "amplification", "network"} <= set(idle.columns)
