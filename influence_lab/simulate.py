@@ -41,7 +41,10 @@ can move a parameter and watch a verdict change. The mechanisms, in order:
    followers never engage.
 6. **Outcomes** (:class:`OutcomeConfig`). Clicks come from human followers
    who saw the user's posts (first or second hand) x click-through x appeal x
-   ``online_share``; conversions ~ Binomial(clicks, rate x credibility, lower
+   ``online_share`` x (1 - ``engaged_click_share``), plus, for the share
+   ``engaged_click_share`` (default 0), from the organic human reactions the
+   posts received x ``clicks_per_engagement`` x ``online_share``;
+   conversions ~ Binomial(clicks, rate x credibility, lower
    off the user's expertise); referrals and speaking invitations come from
    offline reach x credibility x (1 - ``online_share``) x ``offline_strength``
    plus a small online-visibility term; revenue sums an order value per
@@ -452,8 +455,20 @@ class OutcomeConfig:
     online_share: float = 0.5
     #: Multiplier of the offline channel (strength of offline reach).
     offline_strength: float = 1.0
-    #: Clicks per human impression of a post of appeal 1 (before online_share).
+    #: Clicks per human impression of a post of appeal 1 (before online_share and the passive share
+    #: 1 - engaged_click_share).
     click_through: float = 0.02
+    #: Share e in [0, 1] of the online channel's clicks that come from people who engaged with the post
+    #: (reacted: liked, reshared or replied), the rest (1 - e) from passive impressions. Unitless. Engaged
+    #: clicks ~ Poisson(online_share x e x clicks_per_engagement x organic human reactions); reactions by
+    #: bots, and between members of the same bot ring or engagement pod (duty, not interest), bring none.
+    #: Default 0 keeps the shipped sample exactly as generated (clicks from impressions only); notebook 04
+    #: sweeps it to move the online channel from exposure (follower counts) to engaged audience.
+    engaged_click_share: float = 0.0
+    #: Clicks per organic human reaction (like, reshare, reply) when e = 1 (before online_share). Default 1.0:
+    #: in the default world the ~226,000 organic human reactions of 2012 match the ~222,000 clicks per unit of
+    #: online_share that impressions give, so a sweep of e moves who gets the clicks, not how many.
+    clicks_per_engagement: float = 1.0
     #: Conversions per click at credibility 1 when the post is on the author's expertise.
     conversion_rate: float = 0.05
     #: Conversion multiplier for clicks on posts off the author's expertise (jokes, chat, hobbies).
@@ -601,6 +616,14 @@ class WorldConfig:
             )
         if not 0.0 <= self.outcomes.online_share <= 1.0:
             raise ValueError(f"OutcomeConfig.online_share={self.outcomes.online_share} must be in [0, 1].")
+        if not 0.0 <= self.outcomes.engaged_click_share <= 1.0:
+            raise ValueError(
+                f"OutcomeConfig.engaged_click_share={self.outcomes.engaged_click_share} must be in [0, 1]."
+            )
+        if not self.outcomes.clicks_per_engagement >= 0.0:
+            raise ValueError(
+                f"OutcomeConfig.clicks_per_engagement={self.outcomes.clicks_per_engagement} must be >= 0."
+            )
         shares_post = (
             self.activity.expertise_post_share
             + self.activity.interest_post_share
@@ -1580,23 +1603,76 @@ def _human_followers_at(pop: _Population, edges: _Edges, when: int) -> np.ndarra
     return np.bincount(edges.followee[active], minlength=pop.n)
 
 
+def _organic_pair(pop: _Population, actor: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """True where ``actor`` engaging ``target`` can bring a click: a human, not the target, not in its ring or pod."""
+    same_ring = (pop.ring[actor] >= 0) & (pop.ring[actor] == pop.ring[target])
+    return pop.is_human[actor] & (actor != target) & ~same_ring
+
+
+def _expected_reactions_per_post(cfg: WorldConfig, pop: _Population, edges: _Edges, when: int) -> np.ndarray:
+    """Expected first-hand organic human reactions to one post of each author, at full availability.
+
+    view_rate x author appeal x sum over the author's human followers at ``when`` (not in the author's ring
+    or pod) of reactivity x expected topic factor; the topic factor is topic_match when the post's topic is
+    one of the follower's interests, else topic_mismatch, averaged over the author's post topics (expertise,
+    other interests, chat and jokes in the ActivityConfig shares, as the posts are drawn; bots post deals).
+    """
+    a, e = cfg.activity, cfg.engagement
+    active = (edges.start <= when) & (edges.end > when)
+    f, v = edges.follower[active], edges.followee[active]
+    keep = _organic_pair(pop, f, v)
+    f, v = f[keep], v[keep]
+    n_expert = pop.expertise.sum(axis=1)
+    other_interests = pop.interests & ~pop.expertise
+    n_other = other_interests.sum(axis=1)
+    topical = a.expertise_post_share + a.interest_post_share
+    # Post-topic probabilities per author, with the same fallbacks as _draw_posts.
+    w_expert = np.where(n_expert > 0, np.where(n_other > 0, a.expertise_post_share, topical), 0.0)
+    w_other = np.where(n_other > 0, np.where(n_expert > 0, a.interest_post_share, topical), 0.0)
+    topic_p = (w_expert / np.maximum(n_expert, 1))[:, None] * pop.expertise
+    topic_p = topic_p + (w_other / np.maximum(n_other, 1))[:, None] * other_interests
+    topic_p[pop.is_bot] = 0.0
+    topic_p[pop.is_bot, TOPICS.index("deals")] = 1.0
+    # Reactivity of followers interested in each topic, summed per followee (a loop over topics).
+    react = pop.reactivity[f]
+    interested = np.stack(
+        [np.bincount(v, weights=react * pop.interests[f, t], minlength=pop.n) for t in range(_T)], axis=1
+    )
+    total = np.bincount(v, weights=react, minlength=pop.n)
+    match_mass = (topic_p * interested).sum(axis=1)
+    factor_mass = e.topic_mismatch * total + (e.topic_match - e.topic_mismatch) * match_mass
+    return e.view_rate * pop.appeal * factor_mass
+
+
 def _expected_influence(cfg: WorldConfig, pop: _Population, edges: _Edges) -> dict[str, np.ndarray]:
     """true_influence: expected conversions per 30.44-day month at full availability (definition, see docs).
 
-    Online part: posting_rate x 30.44 days x view_rate x human followers on 2012-07-01 x click_through x
-    appeal x online_share x conversion_rate x credibility x (expertise share + rest x off_topic_conversion).
-    Offline part: ((1 - online_share) x offline_strength x offline_reach x referral_rate x credibility
-    + online_share x visibility_referral_rate x log(1 + human followers)) x referral_conversion.
-    Second-hand (reshare) audiences are left out: the definition is the first-hand expectation.
+    Online part: expected clicks x conversion_rate x credibility x (expertise share + rest x
+    off_topic_conversion), where expected clicks = online_share x posting_rate x 30.44 days x
+    [(1 - engaged_click_share) x click_through x appeal x view_rate x human followers on 2012-07-01
+    + engaged_click_share x clicks_per_engagement x expected organic reactions per post
+    (:func:`_expected_reactions_per_post`: followers on 2012-07-01, everyone fully available)].
+    At engaged_click_share = 1 the online truth rests on the reactivity and interests of the people who
+    follow, not on their number. Offline part: ((1 - online_share) x offline_strength x offline_reach x
+    referral_rate x credibility + online_share x visibility_referral_rate x log(1 + human followers))
+    x referral_conversion. Second-hand (reshare) audiences and reactions are left out: the definition is
+    the first-hand expectation; it is a capacity, not the realised activity.
     """
     o = cfg.outcomes
     a = cfg.activity
     s = o.online_share
-    hf = _human_followers_at(pop, edges, _seconds("2012-07-01")).astype(float)
+    share = o.engaged_click_share
+    july = _seconds("2012-07-01")
+    hf = _human_followers_at(pop, edges, july).astype(float)
     impressions = pop.posting_rate * 30.44 * cfg.engagement.view_rate * hf
     expert_share = np.where(pop.expertise.any(axis=1), a.expertise_post_share, 0.0)
     mix = expert_share + (1 - expert_share) * o.off_topic_conversion
-    online = s * o.click_through * pop.appeal * impressions * o.conversion_rate * pop.credibility * mix
+    passive_clicks = s * o.click_through * (1.0 - share) * pop.appeal * impressions
+    engaged_clicks = np.zeros(pop.n)
+    if share > 0:
+        reactions = pop.posting_rate * 30.44 * _expected_reactions_per_post(cfg, pop, edges, july)
+        engaged_clicks = s * share * o.clicks_per_engagement * reactions
+    online = (passive_clicks + engaged_clicks) * o.conversion_rate * pop.credibility * mix
     referrals = (1 - s) * o.offline_strength * pop.offline_reach * o.referral_rate * pop.credibility
     referrals = referrals + s * o.visibility_referral_rate * np.log1p(hf)
     offline = referrals * o.referral_conversion
@@ -1623,8 +1699,18 @@ def _draw_outcomes(
     cell = posts.author * 12 + month
     mass_expert = np.bincount(cell, weights=mass * posts.on_expertise, minlength=n * 12).reshape(n, 12)
     mass_other = np.bincount(cell, weights=mass * ~posts.on_expertise, minlength=n * 12).reshape(n, 12)
-    clicks_expert = rng.poisson(s * o.click_through * mass_expert)
-    clicks_other = rng.poisson(s * o.click_through * mass_other)
+    # Engaged clicks: organic human reactions in 2012 (the ones in the events), by the month they happen.
+    share = o.engaged_click_share
+    eng_author = posts.author[activity.eng_post]
+    organic = _organic_pair(pop, activity.eng_actor, eng_author) & (activity.eng_time < WORLD_END_SECONDS)
+    eng_cell = eng_author[organic] * 12 + np.searchsorted(_MONTH_STARTS, activity.eng_time[organic], side="right") - 1
+    eng_expert = posts.on_expertise[activity.eng_post[organic]]
+    reactions_expert = np.bincount(eng_cell[eng_expert], minlength=n * 12).reshape(n, 12)
+    reactions_other = np.bincount(eng_cell[~eng_expert], minlength=n * 12).reshape(n, 12)
+    passive_rate = s * o.click_through * (1.0 - share)  # equals s x click_through exactly when share = 0
+    engaged_rate = s * share * o.clicks_per_engagement
+    clicks_expert = rng.poisson(passive_rate * mass_expert + engaged_rate * reactions_expert)
+    clicks_other = rng.poisson(passive_rate * mass_other + engaged_rate * reactions_other)
     clicks = clicks_expert + clicks_other
     p_conv = np.clip(o.conversion_rate * pop.credibility, 0, 1)[:, None]
     conv_online = rng.binomial(clicks_expert, np.broadcast_to(p_conv, clicks.shape)) + rng.binomial(

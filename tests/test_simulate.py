@@ -273,6 +273,69 @@ def test_offline_strength_scales_offline_outcomes(small):
     assert _totals(strong)["clicks"] == _totals(small)["clicks"]
 
 
+#: Rates raised (all clicks online, 10x click rates) so Poisson noise does not blur the ranks compared below.
+LOUD_CLICKS = SMALL.replace(
+    outcomes__online_share=1.0, outcomes__click_through=0.2, outcomes__clicks_per_engagement=10.0
+)
+
+
+@pytest.fixture(scope="module")
+def by_engaged_share():
+    """Small worlds at engaged_click_share 0 and 1, with yearly clicks, reactions, followers and posts."""
+    out = {}
+    for share in (0.0, 1.0):
+        world = generate_world(LOUD_CLICKS.replace(outcomes__engaged_click_share=share))
+        users, events = world.users, world.events
+        real = users.loc[users["persona"] != "fake_follower", "user_id"].to_numpy()
+        outcomes = world.outcomes
+        reacted = events[events["kind"].isin(["like", "reshare", "reply"]) & (events["actor_id"] != events["target_id"])]
+        out[share] = {
+            "world": world,
+            "clicks": outcomes[outcomes["metric"] == "clicks"].groupby("user_id")["value"].sum().reindex(real,
+                                                                                                      fill_value=0),
+            "reactions": reacted["target_id"].value_counts().reindex(real, fill_value=0),
+            "followers": follower_edges(events, "2012-07-01")["followee_id"].value_counts().reindex(real, fill_value=0),
+            "posts": _posts_per_user(events, real),
+        }
+    return out
+
+
+def test_engaged_click_share_moves_outcomes_not_behaviour(by_engaged_share):
+    passive, engaged = by_engaged_share[0.0]["world"], by_engaged_share[1.0]["world"]
+    pd.testing.assert_frame_equal(passive.events, engaged.events)
+    pd.testing.assert_frame_equal(passive.truth["true_life_events"], engaged.truth["true_life_events"])
+    behaviour = [c for c in passive.users.columns if c not in {"true_influence", "true_online_influence"}]
+    pd.testing.assert_frame_equal(passive.users[behaviour], engaged.users[behaviour])
+    assert not passive.outcomes.equals(engaged.outcomes)
+    online_passive, online_engaged = passive.users["true_online_influence"], engaged.users["true_online_influence"]
+    has_online = online_passive > 1e-3
+    assert has_online.sum() > 50
+    assert (np.abs(online_passive - online_engaged)[has_online] > 1e-6).mean() > 0.9
+    assert passive.users["true_offline_influence"].equals(engaged.users["true_offline_influence"])
+    u = engaged.users
+    assert np.allclose(u["true_influence"], u["true_online_influence"] + u["true_offline_influence"], atol=2e-6)
+
+
+def test_fully_engaged_clicks_need_reactions(by_engaged_share):
+    unreacted = by_engaged_share[1.0]["reactions"] == 0
+    seen = unreacted & (by_engaged_share[1.0]["posts"] > 0) & (by_engaged_share[1.0]["followers"] > 0)
+    assert seen.sum() >= 5
+    assert (by_engaged_share[1.0]["clicks"][unreacted] == 0).all()
+    assert (by_engaged_share[0.0]["clicks"][seen] > 0).any()  # passive impressions click without reactions
+
+
+def test_clicks_follow_reactions_when_engaged_and_exposure_when_passive(by_engaged_share):
+    def rho(share, against):
+        d = by_engaged_share[share]
+        x = d["followers"] * d["posts"] if against == "exposure" else d[against]
+        return d["clicks"].corr(x, method="spearman")
+
+    assert rho(1.0, "reactions") > 0.95
+    assert rho(1.0, "reactions") > rho(1.0, "exposure") + 0.1 > rho(1.0, "followers") + 0.1
+    assert rho(0.0, "exposure") > rho(0.0, "reactions")
+    assert rho(0.0, "reactions") < rho(1.0, "reactions") - 0.05
+
+
 def test_outcomes_are_not_computed_from_scores():
     # The simulator imports nothing that computes scores or features: outcomes cannot read them.
     tree = ast.parse(Path(simulate.__file__).read_text(encoding="utf-8"))
@@ -428,6 +491,9 @@ def test_every_config_field_is_documented():
     [
         ({"n_users": 10}, "at least 50"),
         ({"outcomes__online_share": 1.5}, "online_share"),
+        ({"outcomes__engaged_click_share": 1.5}, "engaged_click_share"),
+        ({"outcomes__engaged_click_share": -0.1}, "engaged_click_share"),
+        ({"outcomes__clicks_per_engagement": -1.0}, "clicks_per_engagement"),
         ({"n_users": 60_000, "n_fake_followers": 50_000}, "id space"),
         ({"activity__joke_post_share": 0.5}, "post shares"),
     ],
