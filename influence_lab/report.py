@@ -53,8 +53,6 @@ def _count_figures(nb: nbformat.NotebookNode) -> int:
 def execute_notebook(path: Path, *, timeout: int = 1800) -> tuple[nbformat.NotebookNode, float, str | None]:
     """Run a notebook top to bottom in a fresh kernel; return it, the seconds taken and any error."""
     nb = read(path)
-    # Kernels inherit the environment: a headless MPLBACKEND=Agg would hide every figure.
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -63,8 +61,11 @@ def execute_notebook(path: Path, *, timeout: int = 1800) -> tuple[nbformat.Noteb
     )
     start = time.perf_counter()
     error = None
+    # The kernel gets the inline backend: a headless MPLBACKEND=Agg inherited from make would hide every figure.
+    # Only the kernel's environment is set; this process's stays as it was.
+    kernel_env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     try:
-        client.execute()
+        client.execute(env=kernel_env)
     except CellExecutionError as exc:
         error = str(exc).splitlines()[-1] if str(exc) else repr(exc)
     return nb, time.perf_counter() - start, error

@@ -964,7 +964,6 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
     interests = expertise | (rank2 < k_extra[:, None])
 
     # Gaming: buyers and pod members by persona shares (exclusive), bots in rings.
-    pname = np.array(names)[persona]
     bought_p = np.array([dict(cfg.gaming.bought_share).get(nm, 0.0) for nm in names])[persona]
     pod_p = np.array([dict(cfg.gaming.pod_share).get(nm, 0.0) for nm in names])[persona]
     u = rng.random(n)
@@ -975,7 +974,6 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
 
     # Case users (indices 0..4): traits from CaseConfig, the rest drawn like everyone.
     c = cfg.cases
-    humans = real & ~is_bot & (pname != "brand")
     t = {name: TOPICS.index(name) for name in TOPICS}
     # 0 blogger
     posting_rate[0], appeal[0], reactivity[0] = c.blogger_posting_rate, c.blogger_appeal, c.blogger_reactivity

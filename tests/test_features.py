@@ -185,7 +185,6 @@ def test_activity_weight_discounts_engagers_who_react_to_everything():
 
 
 def test_duplicate_texts_and_credibility():
-    day = 86_400
     rows = [(i, "spam", None, "post", f"s{i}", "buy now") for i in range(5)]
     rows += [(10 + i, f"fan{i}", "spam", "like", f"s{i}", None) for i in range(5)]
     f = user_features(make_events(rows))
@@ -301,18 +300,25 @@ def test_counts_match_a_brute_force_reference(events, window, cut):
     assert (f["credible_engagers"] <= f["unique_engagers"] + 1e-12).all()
 
 
+def relabel_users(events: pd.DataFrame, rng: np.random.Generator, prefix: str) -> tuple[pd.DataFrame, dict]:
+    """The events with every user id replaced by a random new one; also the old -> new mapping."""
+    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
+    mapping = dict(zip(ids, rng.permutation([f"{prefix}{i:03d}" for i in range(len(ids))])))
+    renamed = events.assign(
+        actor_id=events["actor_id"].map(mapping).astype("str"),
+        target_id=events["target_id"].map(mapping).astype("str"),
+    )
+    return renamed, mapping
+
+
 @settings(max_examples=40, deadline=None)
 @given(events=event_tables(), seed=st.integers(0, 2**32 - 1))
 def test_relabelling_users_and_shuffling_rows_changes_nothing(events, seed):
     follow_times = events.loc[events["kind"].isin(["follow", "unfollow"]), "timestamp"]
     assume(not follow_times.duplicated().any())  # same-instant follow/unfollow are replayed in table order
     rng = np.random.default_rng(seed)
-    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
-    mapping = dict(zip(ids, rng.permutation([f"v{i}" for i in range(len(ids))])))
-    renamed = events.assign(
-        actor_id=events["actor_id"].map(mapping).astype("str"),
-        target_id=events["target_id"].map(mapping).astype("str"),
-    ).iloc[rng.permutation(len(events))]
+    renamed, mapping = relabel_users(events, rng, "v")
+    renamed = renamed.iloc[rng.permutation(len(events))]
     f = user_features(events, with_pagerank=True)
     g = user_features(renamed, with_pagerank=True)
     g = g.rename(index={v: k for k, v in mapping.items()}).loc[f.index]

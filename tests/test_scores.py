@@ -24,7 +24,7 @@ from influence_lab.scores import (
     make_recipe,
     score_dataset,
 )
-from test_features import BASE, event_tables, make_events
+from test_features import BASE, event_tables, make_events, relabel_users
 
 DAY = 86_400
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,13 +58,7 @@ def test_scores_stay_on_their_scale_and_explanations_add_up(events, name):
 @FAST
 @given(events=event_tables(), name=st.sampled_from(sorted(RECIPES)), seed=st.integers(0, 2**32 - 1))
 def test_permuting_user_ids_permutes_scores(events, name, seed):
-    rng = np.random.default_rng(seed)
-    ids = sorted(set(events["actor_id"]) | set(events["target_id"].dropna()))
-    mapping = dict(zip(ids, rng.permutation([f"w{i:03d}" for i in range(len(ids))])))
-    renamed = events.assign(
-        actor_id=events["actor_id"].map(mapping).astype("str"),
-        target_id=events["target_id"].map(mapping).astype("str"),
-    )
+    renamed, mapping = relabel_users(events, np.random.default_rng(seed), "w")
     before = score_dataset(events, name)
     after = score_dataset(renamed, name).rename(index={v: k for k, v in mapping.items()}).loc[before.index]
     pd.testing.assert_frame_equal(before, after, check_exact=False, rtol=1e-9, atol=1e-9, check_names=False)
