@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from influence_lab import explore, simulate
+from influence_lab.narrative import fmt
 from influence_lab.sample import load_sample
 
 
@@ -33,12 +34,19 @@ def test_nb00_most_synthetic_users_are_passive(world_activity):
     passive = explore.passivity(world_activity, days=366)
     assert passive["post_less_than_weekly"] > 0.5
     assert passive["reshare_less_than_monthly"] > 0.5
+    # the values the notebook states ("75%", "61%")
+    assert round(passive["post_less_than_weekly"], 2) == 0.75
+    assert round(passive["reshare_less_than_monthly"], 2) == 0.61
 
 
 def test_nb00_attention_is_concentrated(world_activity, higgs):
     tails = explore.tail_summary({"synthetic": world_activity, "higgs": explore.per_user_activity(higgs.events)})
     assert (tails["top_1pct_share"] > 0.3).all()  # "attention is concentrated"
     assert tails.loc["higgs", "received_nothing"] > 0.5
+    # the values the notebook states ("56%", "72%", "81%")
+    assert round(tails.loc["synthetic", "top_1pct_share"], 2) == 0.56
+    assert round(tails.loc["higgs", "top_1pct_share"], 2) == 0.72
+    assert round(tails.loc["higgs", "received_nothing"], 2) == 0.81
 
 
 def test_nb00_higgs_peak_hour(higgs):
@@ -60,3 +68,10 @@ def test_nb00_blogger_posts_far_less_after_mid_april(world):
     weekly = explore.weekly_posts(world.events, simulate.CASE_USERS["blogger"])
     split = explore.before_after(weekly, "2012-04-15")
     assert split["after"] < split["before"] / 2  # "far less"
+    assert (fmt(split["before"]), fmt(split["after"])) == ("21", "6.9")  # as the notebook prints them
+
+
+def test_nb00_sample_configuration_as_stated():
+    config = simulate.WorldConfig()
+    assert (config.seed, config.n_users, config.n_fake_followers) == (2012, 3000, 4000)
+    assert config.outcomes.online_share == 0.5
