@@ -46,10 +46,10 @@ test: install
 	$(BIN)/python -m pytest -q tests notebooks --nbmake --nbmake-kernel=python3 --nbmake-timeout=1800
 
 report: install
-	$(BIN)/python -m influence_lab.report --notebooks notebooks --out reports
+	$(BIN)/python -m influence_lab.course.report --notebooks notebooks --out reports
 
 student: install
-	$(BIN)/python -m influence_lab.student --notebooks notebooks --out student
+	$(BIN)/python -m influence_lab.course.student --notebooks notebooks --out student
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from influence_lab import datasets
+from influence_lab.datasets import snap
 from influence_lab.contract import validate_events
-from influence_lab.hashing import sha256_of_content
+from influence_lab.datasets.hashing import sha256_of_content
 from influence_lab.paths import cache_dir
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
@@ -34,7 +34,7 @@ GOAL_RATIO = 2.0
 
 def _compare(name: str, load, mirror: Path | None) -> dict:
     """Median seconds of ``load()`` and of a bare read_csv of the same file, interleaved."""
-    path = datasets.fetch(name, mirror=mirror)  # warm cache: the timed loads copy nothing
+    path = snap.fetch(name, mirror=mirror)  # warm cache: the timed loads copy nothing
     dataset = load()  # warm-up (imports, OS file cache), not timed
     bare_runs, load_runs = [], []
     for _ in range(REPEATS):
@@ -60,15 +60,15 @@ def _compare(name: str, load, mirror: Path | None) -> dict:
 def main() -> dict:
     """Time both loaders against bare read_csv; print a table and write the JSON results."""
     mirror = find_mirror()
-    missing = [n for n in datasets.dataset_names() if not datasets.available_locally(n, mirror=mirror)]
+    missing = [n for n in snap.dataset_names() if not snap.available_locally(n, mirror=mirror)]
     if missing:
         raise SystemExit(
             f"SNAP files not available locally: {missing}. Set INFLUENCE_LAB_MIRROR to the folder holding "
             "them, or run `influence-lab data fetch` first."
         )
     results = {
-        "higgs": _compare("higgs", datasets.load_higgs, mirror),
-        "collegemsg": _compare("collegemsg", datasets.load_collegemsg, mirror),
+        "higgs": _compare("higgs", snap.load_higgs, mirror),
+        "collegemsg": _compare("collegemsg", snap.load_collegemsg, mirror),
     }
     print(f"cache: {cache_dir()}   median of {REPEATS} runs, interleaved; goal: load within {GOAL_RATIO}x of bare")
     print(

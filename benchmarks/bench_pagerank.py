@@ -1,4 +1,4 @@
-"""Benchmark: influence_lab.graph.pagerank against networkx and igraph on the SNAP Higgs retweet graph.
+"""Benchmark: influence_lab.scoring.graph.pagerank against networkx and igraph on the SNAP Higgs retweet graph.
 
 All three rank the same weighted graph (retweeter -> retweeted, weight = number
 of retweets; 256,491 users, 328,132 edges) with alpha = 0.85 in the same run.
@@ -22,8 +22,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from influence_lab.datasets import available_locally, load_higgs
-from influence_lab.graph import engagement_graph, pagerank
+from influence_lab.datasets.snap import available_locally, load_higgs
+from influence_lab.scoring.graph import engagement_graph, pagerank
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
 from _common import environment, find_mirror, median_seconds, write_results  # noqa: E402

@@ -75,7 +75,7 @@ def random_events(n_events: int = SCALE_EVENTS, n_users: int = SCALE_USERS, seed
 def scale_run() -> dict:
     """Part 3, meant to run in a fresh process: generate, then score once."""
     from influence_lab.contract import validate_events
-    from influence_lab.scores import score_dataset
+    from influence_lab.scoring.recipes import score_dataset
 
     start = time.perf_counter()
     events = random_events()
@@ -109,10 +109,10 @@ def _scale_in_child() -> dict:
 
 
 def main() -> dict:
-    from influence_lab.datasets import available_locally, load_higgs
-    from influence_lab.sample import load_sample
-    from influence_lab.scores import score_dataset
-    from influence_lab.timeline import score_timeline
+    from influence_lab.datasets.snap import available_locally, load_higgs
+    from influence_lab.datasets.sample import load_sample
+    from influence_lab.scoring.recipes import score_dataset
+    from influence_lab.scoring.timeline import score_timeline
 
     results: dict = {"machine": {}}  # filled in at the end, so its load average covers the timed runs
 

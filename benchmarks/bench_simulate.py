@@ -26,8 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from influence_lab.paths import sample_dir
-from influence_lab.sample import SAMPLE_FILES, load_sample, write_sample
-from influence_lab.simulate import WorldConfig, generate_world
+from influence_lab.datasets.sample import SAMPLE_FILES, load_sample, write_sample
+from influence_lab.datasets.world import WorldConfig, generate_world
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/_common.py, however this script is started
 from _common import environment, seconds, write_results  # noqa: E402

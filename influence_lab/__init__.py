@@ -1,12 +1,28 @@
 """Influence Lab: check what influence scores measure, with data.
 
 The package holds every computation; the notebooks in ``notebooks/`` tell the
-story. Start with :func:`influence_lab.load_sample` (the synthetic world,
-where the truth is known) or :func:`influence_lab.datasets.load_higgs`.
+story. Its subpackages follow the notebook arc, each importing only from
+those listed before it (``docs/architecture.md`` has the map):
+
+- :mod:`influence_lab.contract` - the one data contract (users, events,
+  outcomes) every loader returns and every score reads; errors that name the
+  file, rows and column and say how to fix them.
+- :mod:`influence_lab.datasets` - where data comes from: the SNAP datasets
+  (``snap``), the shipped synthetic sample (``sample``), the synthetic world
+  that generates it (``world``).
+- :mod:`influence_lab.scoring` - how a score is made: event primitives,
+  per-user features, the engagement graph, calibration curves, the recipes
+  and their day-by-day timelines.
+- :mod:`influence_lab.studies` - one module per notebook question (``explore``
+  for 00, ``compare`` for 01, ``decay`` for 03) and ``stats`` (intervals).
+- :mod:`influence_lab.course` - what turns the notebooks into teaching and a
+  report: narrative, plotting, the report, student copies.
+
+Start with :func:`influence_lab.load_sample` (the synthetic world, where the
+truth is known) or :func:`influence_lab.datasets.load_higgs`.
 """
 
-__version__ = "0.1.0"
-
+from influence_lab._version import __version__
 from influence_lab.contract import (
     EVENT_KINDS,
     ContractError,
@@ -15,11 +31,19 @@ from influence_lab.contract import (
     validate_outcomes,
     validate_users,
 )
-
-from influence_lab.sample import load_sample
+from influence_lab.datasets import load_collegemsg, load_higgs, load_sample
+from influence_lab.scoring.recipes import RECIPES, make_recipe, score_dataset
+from influence_lab.scoring.timeline import score_timeline
 
 __all__ = [
+    "__version__",
     "load_sample",
+    "load_higgs",
+    "load_collegemsg",
+    "score_dataset",
+    "score_timeline",
+    "make_recipe",
+    "RECIPES",
     "EVENT_KINDS",
     "ContractError",
     "Dataset",

@@ -15,7 +15,10 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-from influence_lab import __version__, datasets, paths
+from influence_lab import paths
+from influence_lab._version import __version__
+
+from influence_lab.datasets import snap
 from influence_lab.contract import ContractError, Dataset
 
 PROG = "influence-lab"
@@ -24,7 +27,7 @@ MANIFEST_NAME = "MANIFEST.json"
 #: What the sample loader raises for a missing or damaged sample (a bad MANIFEST.json is a ValueError).
 SAMPLE_ERRORS: tuple[type[BaseException], ...] = (ValueError, OSError)
 #: Exceptions that are the user's situation, not a bug: reported without a traceback.
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ContractError, datasets.DatasetError, OSError)
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ContractError, snap.DatasetError, OSError)
 
 
 def _say(text: str = "") -> None:
@@ -38,7 +41,7 @@ def _error(message: str) -> None:
 
 def _sample_module():
     # Imported lazily: the simulator is heavy and ``data fetch`` does not need it.
-    from influence_lab import sample
+    from influence_lab.datasets import sample
 
     return sample
 
@@ -47,7 +50,7 @@ def _sample_module():
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from influence_lab.simulate import WorldConfig
+    from influence_lab.datasets.world import WorldConfig
 
     config = WorldConfig()  # the shipped sample's world
     if args.seed is not None:
@@ -71,10 +74,10 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace) -> int:
     failures = 0
-    for name in args.names or datasets.dataset_names():
+    for name in args.names or snap.dataset_names():
         try:
-            result = datasets.fetch_details(name, mirror=args.mirror, force=args.force)
-        except datasets.DatasetError as exc:
+            result = snap.fetch_details(name, mirror=args.mirror, force=args.force)
+        except snap.DatasetError as exc:
             failures += 1
             _error(str(exc))
             continue
@@ -116,8 +119,8 @@ def _verify_cache() -> int:
     """Print the cached real files' checks; return the number of mismatches (missing is not one)."""
     _say(f"Real datasets (cache {paths.cache_dir()}):")
     bad = 0
-    for name in datasets.dataset_names():
-        check = datasets.check_cached(name)
+    for name in snap.dataset_names():
+        check = snap.check_cached(name)
         if check.ok is None:
             _say(f"  missing   {name}  {check.path} (not fetched yet: `{PROG} data fetch {name}`)")
         elif check.ok:
@@ -180,15 +183,15 @@ def _info_sample(directory: Path | None) -> int:
 
 
 def _info_real(name: str, mirror: str | None) -> int:
-    if not datasets.available_locally(name, mirror=mirror):
+    if not snap.available_locally(name, mirror=mirror):
         _say(
             f"{name}: not available locally (not in the cache {paths.cache_dir()} nor in a mirror). "
-            f"Fetch it with `{PROG} data fetch {name}` (downloads {datasets.spec(name).url}) or "
+            f"Fetch it with `{PROG} data fetch {name}` (downloads {snap.spec(name).url}) or "
             f"`{PROG} data fetch {name} --mirror DIR`."
         )
         return 0
-    dataset = datasets.load(name, mirror=mirror)
-    _, would_remove = datasets.clean_events(dataset.events)
+    dataset = snap.load(name, mirror=mirror)
+    _, would_remove = snap.clean_events(dataset.events)
     _describe(
         name,
         dataset,
@@ -200,7 +203,7 @@ def _info_real(name: str, mirror: str | None) -> int:
 
 def _info(args: argparse.Namespace) -> int:
     failures = 0
-    for position, name in enumerate(args.names or [SAMPLE, *datasets.dataset_names()]):
+    for position, name in enumerate(args.names or [SAMPLE, *snap.dataset_names()]):
         if position:
             _say()
         try:
@@ -235,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     data = commands.add_parser("data", help="make, fetch, verify and describe the datasets")
     actions = data.add_subparsers(dest="action", metavar="ACTION")
-    real_names = datasets.dataset_names()
+    real_names = snap.dataset_names()
 
     generate = actions.add_parser("generate", help="rebuild the synthetic sample (data/) from the package")
     generate.add_argument("--out", type=Path, default=None, help="folder to write (default: data/ of the checkout)")

@@ -29,6 +29,8 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 #: The kinds of event the contract knows, in a fixed order.
 EVENT_KINDS: tuple[str, ...] = (
@@ -443,16 +445,70 @@ def empty_outcomes() -> pd.DataFrame:
     )
 
 
+# ------------------------------------------------------------------ users from ids
+
+
+def _canonical_integers(ids: pa.ChunkedArray) -> np.ndarray | None:
+    """The ids as int64 when each is written as a plain integer (no leading zeros), else None."""
+    try:
+        numbers = pc.cast(ids, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    # "007" and "-0" parse too, but would not round-trip to the same text.
+    padded = pc.or_(
+        pc.and_(pc.starts_with(ids, "0"), pc.greater(pc.utf8_length(ids), 1)), pc.starts_with(ids, "-0")
+    )
+    if pc.any(padded).as_py():
+        return None
+    return numbers.to_numpy()
+
+
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """Distinct values in ascending order.
+
+    Integers that are small and dense (SNAP's ids, pair codes of a few users)
+    use a presence table; anything else is sorted once and deduplicated
+    (sorting is much faster than hashing for int64 keys)."""
+    values = np.asarray(values)
+    if values.size == 0:
+        return values
+    if np.issubdtype(values.dtype, np.integer):
+        low, high = int(values.min()), int(values.max())
+        if low >= 0 and high < 8 * values.size + 1_000_000:
+            present = np.zeros(high + 1, dtype=bool)
+            present[values] = True
+            return np.flatnonzero(present).astype(values.dtype, copy=False)
+    ordered = np.sort(values)
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def users_from_ids(*id_columns: pa.ChunkedArray) -> pd.DataFrame:
+    """The users table of every distinct id in the given Arrow text columns.
+
+    Sorted as numbers when every id is a plain integer (SNAP's anonymised ids),
+    else as text; unique by construction. On Higgs this takes about 0.05 s,
+    against 0.6 s for a pandas unique on strings; ``contract.users_from_events`` calls it.
+    """
+    chunks = [chunk.cast(pa.large_string()) for column in id_columns for chunk in column.chunks]
+    ids = pa.chunked_array(chunks, type=pa.large_string())
+    numbers = _canonical_integers(ids)
+    if numbers is not None:
+        user_ids = pc.cast(pa.array(sorted_distinct(numbers)), pa.large_string())
+    else:
+        distinct = pc.unique(ids)
+        user_ids = distinct.take(pc.sort_indices(distinct))
+    return pd.DataFrame({"user_id": pd.array(user_ids, dtype=ID_DTYPE)})
+
+
 def users_from_events(events: pd.DataFrame) -> pd.DataFrame:
     """A minimal users table: every id that acts or receives in ``events``.
 
     Sorted as numbers when every id is a plain integer, else as text (see
-    :func:`influence_lab.datasets.users_from_ids`, which does the work in Arrow).
+    :func:`users_from_ids`, which does the work in Arrow).
     """
-    import pyarrow as pa
-
-    from influence_lab.datasets import users_from_ids
-
     columns = [pa.chunked_array([pa.array(events[c].dropna().astype(ID_DTYPE), type=pa.string())]) for c in
                ("actor_id", "target_id")]
     return validate_users(users_from_ids(*columns))

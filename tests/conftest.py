@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from influence_lab import datasets, paths
+from influence_lab.datasets import snap
+
+from influence_lab import paths
 
 DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
 
@@ -21,7 +23,7 @@ def find_mirror() -> Path:
     """The folder holding both SNAP files, or skip (fail in CI) saying how to provide it."""
     value = os.environ.get(paths.MIRROR_ENV, "").strip()
     folder = Path(value).expanduser() if value else DEFAULT_MIRROR
-    missing = [e.filename for e in datasets.REGISTRY.values() if not (folder / e.filename).is_file()]
+    missing = [e.filename for e in snap.REGISTRY.values() if not (folder / e.filename).is_file()]
     if not missing:
         return folder
     reason = (
@@ -47,10 +49,10 @@ def real_data_env(tmp_path_factory):
 @pytest.fixture(scope="session")
 def higgs(real_data_env):
     """SNAP Higgs, loaded once per session (the slow part)."""
-    return datasets.load_higgs()
+    return snap.load_higgs()
 
 
 @pytest.fixture(scope="session")
 def collegemsg(real_data_env):
     """SNAP CollegeMsg, loaded once per session."""
-    return datasets.load_collegemsg()
+    return snap.load_collegemsg()

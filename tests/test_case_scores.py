@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from influence_lab import scores
-from influence_lab.sample import load_sample
-from influence_lab.simulate import CASE_USERS
+from influence_lab.scoring import recipes as scores
+from influence_lab.datasets.sample import load_sample
+from influence_lab.datasets.world import CASE_USERS
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from influence_lab import cli, datasets, paths
+from influence_lab import cli, paths
+
+from influence_lab.datasets import snap
 from influence_lab.contract import ContractError
 
 from conftest import find_mirror
@@ -62,7 +64,7 @@ class FakeCheck:
 
 
 def fake_sample(monkeypatch, *, checks=None, load_error=None):
-    """Stand in for influence_lab.sample so the CLI's own handling is tested on its own."""
+    """Stand in for influence_lab.datasets.sample so the CLI's own handling is tested on its own."""
     module = types.SimpleNamespace()
     module.verify_sample = lambda directory=None: list(checks or [])
 
@@ -76,7 +78,7 @@ def fake_sample(monkeypatch, *, checks=None, load_error=None):
 @pytest.fixture
 def small_world(monkeypatch):
     """Make ``data generate`` build a 300-account world (2 s) instead of the shipped 7,000 (20 s)."""
-    from influence_lab import simulate
+    from influence_lab.datasets import world as simulate
 
     small = functools.partial(simulate.WorldConfig, n_users=200, n_fake_followers=100)
     monkeypatch.setattr(simulate, "WorldConfig", small)
@@ -113,7 +115,7 @@ def test_version(capsys):
 def test_fetch_from_mirror_then_from_cache(capsys, mirror, own_cache_no_network):
     code, out, err = run(capsys, "data", "fetch", "--mirror", str(mirror))
     assert code == 0, err
-    for entry in datasets.REGISTRY.values():
+    for entry in snap.REGISTRY.values():
         assert f"{entry.name}: ok  {own_cache_no_network / entry.filename}" in out
         assert f"sha256 {entry.sha256} (decompressed content) matches the registry" in out
     assert f"copied from the mirror {mirror}" in out
@@ -136,7 +138,7 @@ def test_fetch_reports_a_corrupted_cache_and_force_repairs_it(capsys, mirror, ow
     target.write_bytes((mirror / "CollegeMsg.txt.gz").read_bytes()[:1000])
     code, out, err = run(capsys, "data", "fetch", "collegemsg", "--mirror", str(mirror))
     assert code == 1 and "corrupted or truncated" in err and "influence-lab data fetch --force collegemsg" in err
-    assert datasets.REGISTRY["collegemsg"].sha256 in err and str(target) in err
+    assert snap.REGISTRY["collegemsg"].sha256 in err and str(target) in err
     code, out, err = run(capsys, "data", "fetch", "collegemsg", "--mirror", str(mirror), "--force")
     assert code == 0 and "collegemsg: ok" in out
 
@@ -152,7 +154,7 @@ def test_verify_cache_ok_missing_and_mismatch(capsys, monkeypatch, mirror, own_c
     assert "missing   higgs" in out and "influence-lab data fetch higgs" in out
     assert "ok        data/events.csv.gz" in out
 
-    datasets.fetch("collegemsg", mirror=mirror)
+    snap.fetch("collegemsg", mirror=mirror)
     code, out, _ = run(capsys, "data", "verify")
     assert code == 0 and f"ok        collegemsg  {own_cache_no_network / 'CollegeMsg.txt.gz'}" in out
 

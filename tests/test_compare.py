@@ -1,4 +1,4 @@
-"""influence_lab.compare: agreement and tracking statistics, checked against scipy and by hand."""
+"""influence_lab.studies.compare: agreement and tracking statistics, checked against scipy and by hand."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from influence_lab import compare, features, scores
-from influence_lab.scores import KloutStyle, score_dataset
+from influence_lab.studies import compare
+
+from influence_lab.scoring import features, recipes as scores
+from influence_lab.scoring.recipes import KloutStyle, score_dataset
 
 
 @pytest.fixture(scope="module")
 def small_world():
-    from influence_lab.simulate import WorldConfig, generate_world
+    from influence_lab.datasets.world import WorldConfig, generate_world
 
     return generate_world(WorldConfig(n_users=300, n_fake_followers=300, seed=3))
 
@@ -205,7 +207,7 @@ def test_score_all_recipes_and_curves(small_world):
 
 
 def test_truth_under_online_share_refuses_a_different_world(small_world):
-    from influence_lab.simulate import WorldConfig
+    from influence_lab.datasets.world import WorldConfig
 
     with pytest.raises(ValueError, match="different events"):
         other_world = WorldConfig(n_users=300, n_fake_followers=300, seed=4)

@@ -17,16 +17,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab import datasets, paths
-from influence_lab.contract import EVENT_KINDS, ID_DTYPE, TIMESTAMP_DTYPE, validate_events, validate_users
-from influence_lab.hashing import sha256_of_bytes
+from influence_lab.datasets import snap
+
+from influence_lab import paths
+from influence_lab.contract import EVENT_KINDS, ID_DTYPE, TIMESTAMP_DTYPE, users_from_ids, validate_events, validate_users
+from influence_lab.datasets.hashing import sha256_of_bytes
 
 from conftest import find_mirror  # noqa: E402  (one mirror rule for every test module)
 
 
 @pytest.fixture(scope="session")
 def higgs_clean(real_data_env):
-    return datasets.load_higgs(clean=True)
+    return snap.load_higgs(clean=True)
 
 
 @pytest.fixture
@@ -148,7 +150,7 @@ def test_collegemsg_counts(collegemsg):
 
 @pytest.mark.realdata
 def test_collegemsg_clean_reports_its_duplicates(real_data_env, collegemsg):
-    cleaned = datasets.load_collegemsg(clean=True)
+    cleaned = snap.load_collegemsg(clean=True)
     assert cleaned.removed == {"self-loops": 0, "exact duplicates": 37}
     assert len(cleaned.events) == 59_835 - 37
     assert not cleaned.events.duplicated().any()
@@ -165,15 +167,15 @@ def test_fetch_from_mirror_writes_only_inside_the_cache(tmp_path, monkeypatch, m
     monkeypatch.chdir(work)
     mirror_before = {p.name: p.stat().st_mtime for p in mirror.iterdir()}
 
-    result = datasets.fetch_details("collegemsg", mirror=mirror)
+    result = snap.fetch_details("collegemsg", mirror=mirror)
 
-    assert result.path == fresh_cache / "CollegeMsg.txt.gz" == datasets.cached_path("collegemsg")
+    assert result.path == fresh_cache / "CollegeMsg.txt.gz" == snap.cached_path("collegemsg")
     assert result.origin == f"mirror {mirror}"
     assert files_under(tmp_path) == {"cache/CollegeMsg.txt.gz"}  # no temp files, nothing in cwd
     assert {p.name: p.stat().st_mtime for p in mirror.iterdir()} == mirror_before
-    assert sha256_of_bytes(gzip.decompress(result.path.read_bytes())) == datasets.REGISTRY["collegemsg"].sha256
+    assert sha256_of_bytes(gzip.decompress(result.path.read_bytes())) == snap.REGISTRY["collegemsg"].sha256
     # Second time: from the cache, hash checked again, no network, no mirror needed.
-    again = datasets.fetch_details("collegemsg")
+    again = snap.fetch_details("collegemsg")
     assert again.origin == "cache" and again.path == result.path
     assert offline == []
 
@@ -181,7 +183,7 @@ def test_fetch_from_mirror_writes_only_inside_the_cache(tmp_path, monkeypatch, m
 @pytest.mark.realdata
 def test_mirror_from_environment_is_used(monkeypatch, mirror, fresh_cache, offline):
     monkeypatch.setenv(paths.MIRROR_ENV, str(mirror))
-    assert datasets.fetch("collegemsg") == fresh_cache / "CollegeMsg.txt.gz"
+    assert snap.fetch("collegemsg") == fresh_cache / "CollegeMsg.txt.gz"
     assert offline == []
 
 
@@ -204,39 +206,39 @@ def corrupt_cached_copy(mirror: Path, cache: Path, how: str) -> tuple[Path, str]
 def test_corrupted_cache_is_reported_never_used(how, mirror, fresh_cache, offline):
     target, actual = corrupt_cached_copy(mirror, fresh_cache, how)
     damaged = target.read_bytes()
-    expected = datasets.REGISTRY["collegemsg"].sha256
+    expected = snap.REGISTRY["collegemsg"].sha256
 
-    with pytest.raises(datasets.DatasetCorrupt) as err:
-        datasets.fetch("collegemsg", mirror=mirror)
+    with pytest.raises(snap.DatasetCorrupt) as err:
+        snap.fetch("collegemsg", mirror=mirror)
     message = str(err.value)
     assert expected in message and actual in message and str(target) in message
     assert "influence-lab data fetch --force" in message
     assert err.value.expected == expected and err.value.path == target
 
-    with pytest.raises(datasets.DatasetCorrupt):  # loading does not use it either
-        datasets.load_collegemsg(mirror=mirror)
+    with pytest.raises(snap.DatasetCorrupt):  # loading does not use it either
+        snap.load_collegemsg(mirror=mirror)
     assert target.read_bytes() == damaged  # reported, not silently replaced
 
-    repaired = datasets.fetch("collegemsg", mirror=mirror, force=True)
+    repaired = snap.fetch("collegemsg", mirror=mirror, force=True)
     assert repaired == target
-    assert datasets.check_cached("collegemsg").ok is True
+    assert snap.check_cached("collegemsg").ok is True
     assert offline == []
 
 
 @pytest.mark.realdata
 def test_check_cached_reports_missing_good_and_bad(mirror, fresh_cache):
-    missing = datasets.check_cached("collegemsg")
+    missing = snap.check_cached("collegemsg")
     assert (missing.ok, missing.actual) == (None, None)
-    datasets.fetch("collegemsg", mirror=mirror)
-    assert datasets.check_cached("collegemsg").ok is True
+    snap.fetch("collegemsg", mirror=mirror)
+    assert snap.check_cached("collegemsg").ok is True
     corrupt_cached_copy(mirror, fresh_cache, "flipped bytes")
-    bad = datasets.check_cached("collegemsg")
+    bad = snap.check_cached("collegemsg")
     assert bad.ok is False and bad.actual != bad.expected
 
 
 def test_no_mirror_and_no_network_says_what_to_run(fresh_cache, offline):
-    with pytest.raises(datasets.DatasetUnavailable) as err:
-        datasets.fetch("higgs")
+    with pytest.raises(snap.DatasetUnavailable) as err:
+        snap.fetch("higgs")
     message = str(err.value)
     assert "influence-lab data fetch higgs --mirror DIR" in message
     assert "INFLUENCE_LAB_MIRROR" in message
@@ -250,8 +252,8 @@ def test_no_mirror_and_no_network_says_what_to_run(fresh_cache, offline):
 def test_mirror_without_the_file_falls_back_to_download_and_says_so(tmp_path, fresh_cache, offline):
     empty_mirror = tmp_path / "mirror"
     empty_mirror.mkdir()
-    with pytest.raises(datasets.DatasetUnavailable, match=f"the mirror {empty_mirror} has no file CollegeMsg"):
-        datasets.fetch("collegemsg", mirror=empty_mirror)
+    with pytest.raises(snap.DatasetUnavailable, match=f"the mirror {empty_mirror} has no file CollegeMsg"):
+        snap.fetch("collegemsg", mirror=empty_mirror)
     assert len(offline) == 1
 
 
@@ -273,8 +275,8 @@ def test_download_is_verified_then_renamed_into_place(monkeypatch, mirror, fresh
         return FakeResponse(served)
 
     monkeypatch.setattr(urllib.request, "urlopen", serve)
-    result = datasets.fetch_details("collegemsg")
-    assert calls == [("https://snap.stanford.edu/data/CollegeMsg.txt.gz", datasets.DOWNLOAD_TIMEOUT)]
+    result = snap.fetch_details("collegemsg")
+    assert calls == [("https://snap.stanford.edu/data/CollegeMsg.txt.gz", snap.DOWNLOAD_TIMEOUT)]
     assert result.origin.startswith("download ")
     assert files_under(fresh_cache) == {"CollegeMsg.txt.gz"}
 
@@ -282,8 +284,8 @@ def test_download_is_verified_then_renamed_into_place(monkeypatch, mirror, fresh
 def test_wrong_download_is_not_installed(monkeypatch, fresh_cache):
     wrong = gzip.compress(b"1 2 1082040961\n")
     monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout=None: FakeResponse(wrong))
-    with pytest.raises(datasets.DatasetCorrupt) as err:
-        datasets.fetch("collegemsg")
+    with pytest.raises(snap.DatasetCorrupt) as err:
+        snap.fetch("collegemsg")
     assert sha256_of_bytes(b"1 2 1082040961\n") in str(err.value)
     assert files_under(fresh_cache) == set()  # neither the file nor a temporary copy
 
@@ -292,23 +294,23 @@ def test_corrupt_mirror_file_is_refused(tmp_path, fresh_cache, offline):
     bad_mirror = tmp_path / "mirror"
     bad_mirror.mkdir()
     (bad_mirror / "CollegeMsg.txt.gz").write_bytes(gzip.compress(b"1 2 3\n"))
-    with pytest.raises(datasets.DatasetCorrupt, match="from the mirror"):
-        datasets.fetch("collegemsg", mirror=bad_mirror)
+    with pytest.raises(snap.DatasetCorrupt, match="from the mirror"):
+        snap.fetch("collegemsg", mirror=bad_mirror)
     assert files_under(fresh_cache) == set()
     assert offline == []
 
 
 def test_unknown_dataset_lists_the_names():
-    with pytest.raises(datasets.DatasetError, match="higgs, collegemsg"):
-        datasets.fetch("twitter")
+    with pytest.raises(snap.DatasetError, match="higgs, collegemsg"):
+        snap.fetch("twitter")
 
 
 def test_registry_entries_are_complete():
-    for entry in datasets.describe():
+    for entry in snap.describe():
         assert entry.url.startswith("https://snap.stanford.edu/data/") and entry.url.endswith(entry.filename)
         assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0
         assert entry.rows > 0 and entry.citation and "licence" in entry.terms
-    assert "CC BY-SA 2.0 DE" in datasets.REGISTRY["collegemsg"].terms
+    assert "CC BY-SA 2.0 DE" in snap.REGISTRY["collegemsg"].terms
 
 
 # --------------------------------------------------------------------------- parsing local files
@@ -326,20 +328,20 @@ def test_read_file_maps_kinds_and_keeps_ids_as_text(tmp_path):
         b"10 20 1341100972 RT\n30 20 1341100980 MT\n20 10 1341100990 RE\n20 20 1341100999 RT\n",
         "small.txt.gz",
     )
-    data = datasets.read_file(path, "higgs")
+    data = snap.read_file(path, "higgs")
     events = data.events
     assert events["kind"].tolist() == ["reshare", "mention", "reply", "reshare"]
     assert events["actor_id"].tolist() == ["10", "30", "20", "20"]
     assert events["target_id"].tolist() == ["20", "20", "10", "20"]
     assert events["timestamp"].iloc[0] == pd.Timestamp("2012-07-01 00:02:52", tz="UTC")
     assert data.users["user_id"].tolist() == ["10", "20", "30"]
-    cleaned = datasets.read_file(path, "higgs", clean=True)
+    cleaned = snap.read_file(path, "higgs", clean=True)
     assert cleaned.removed == {"self-loops": 1, "exact duplicates": 0} and len(cleaned.events) == 3
 
 
 def test_collegemsg_layout_gives_mentions(tmp_path):
     path = write(tmp_path, b"1 2 1082040961\n3 4 1082155839\n1 2 1082040961\n")
-    data = datasets.read_file(path, "collegemsg", clean=True)
+    data = snap.read_file(path, "collegemsg", clean=True)
     assert data.events["kind"].tolist() == ["mention", "mention"]
     assert data.removed == {"self-loops": 0, "exact duplicates": 1}
     assert data.users["user_id"].tolist() == ["1", "2", "3", "4"]
@@ -360,8 +362,8 @@ def test_collegemsg_layout_gives_mentions(tmp_path):
 )
 def test_unparseable_lines_name_file_line_and_column(tmp_path, text, line, column, words):
     path = write(tmp_path, text)
-    with pytest.raises(datasets.RawFormatError) as err:
-        datasets.read_file(path, "higgs")
+    with pytest.raises(snap.RawFormatError) as err:
+        snap.read_file(path, "higgs")
     message = str(err.value)
     assert str(path) in message and f"line {line}" in message and words in message
     assert (err.value.line, err.value.column) == (line, column)
@@ -370,25 +372,25 @@ def test_unparseable_lines_name_file_line_and_column(tmp_path, text, line, colum
 
 
 def test_empty_file_is_named(tmp_path):
-    with pytest.raises(datasets.RawFormatError, match="the file is empty"):
-        datasets.read_file(write(tmp_path, b""), "collegemsg")
+    with pytest.raises(snap.RawFormatError, match="the file is empty"):
+        snap.read_file(write(tmp_path, b""), "collegemsg")
 
 
 def test_truncated_local_gz_is_named(tmp_path):
     path = tmp_path / "cut.txt.gz"
     path.write_bytes(gzip.compress(b"1 2 1341100972 RT\n" * 100)[:30])
-    with pytest.raises(datasets.RawFormatError, match="not a complete gzip file"):
-        datasets.read_file(path, "higgs")
+    with pytest.raises(snap.RawFormatError, match="not a complete gzip file"):
+        snap.read_file(path, "higgs")
 
 
 def test_users_from_ids_keeps_text_that_is_not_a_plain_integer():
     import pyarrow as pa
 
-    users = datasets.users_from_ids(pa.chunked_array([["007", "7", "b"]]), pa.chunked_array([["7", "a"]]))
+    users = users_from_ids(pa.chunked_array([["007", "7", "b"]]), pa.chunked_array([["7", "a"]]))
     assert users["user_id"].tolist() == ["007", "7", "a", "b"]
-    numeric = datasets.users_from_ids(pa.chunked_array([["10", "9", "100"]]), pa.chunked_array([["9"]]))
+    numeric = users_from_ids(pa.chunked_array([["10", "9", "100"]]), pa.chunked_array([["9"]]))
     assert numeric["user_id"].tolist() == ["9", "10", "100"]
-    sparse = datasets.users_from_ids(pa.chunked_array([["5", str(10**15)]]), pa.chunked_array([["-3"]]))
+    sparse = users_from_ids(pa.chunked_array([["5", str(10**15)]]), pa.chunked_array([["-3"]]))
     assert sparse["user_id"].tolist() == ["-3", "5", str(10**15)]
     assert users["user_id"].dtype == ID_DTYPE
 
@@ -404,7 +406,7 @@ def test_clean_events_counts_each_reason_once():
             }
         )
     )
-    cleaned, removed = datasets.clean_events(events.iloc[[0, 1, 2, 3, 2]].reset_index(drop=True))
+    cleaned, removed = snap.clean_events(events.iloc[[0, 1, 2, 3, 2]].reset_index(drop=True))
     assert removed == {"self-loops": 2, "exact duplicates": 1}
     assert cleaned[["actor_id", "target_id"]].to_numpy().tolist() == [["b", "c"], ["a", "b"]]
     assert np.array_equal(cleaned.index, np.arange(2))

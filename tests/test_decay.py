@@ -1,4 +1,4 @@
-"""Unit tests of influence_lab.decay on small hand-made worlds (fast: no sample, no real data)."""
+"""Unit tests of influence_lab.studies.decay on small hand-made worlds (fast: no sample, no real data)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab import decay
+from influence_lab.studies import decay
 from influence_lab.contract import Dataset, validate_events
 
 DAY = pd.Timedelta(days=1)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab import explore
+from influence_lab.studies import explore
 from influence_lab.contract import Dataset, users_from_events, validate_events
 
 

@@ -1,4 +1,4 @@
-"""Tests for influence_lab.graph: engagement graphs, PageRank against networkx, the log scale."""
+"""Tests for influence_lab.scoring.graph: engagement graphs, PageRank against networkx, the log scale."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from influence_lab.contract import ContractError
-from influence_lab.graph import (
+from influence_lab.scoring.graph import (
     EngagementGraph,
     LogScale,
     PageRankConvergenceError,

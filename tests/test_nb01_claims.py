@@ -15,8 +15,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from influence_lab import compare, features, scores, simulate
-from influence_lab.sample import load_sample
+from influence_lab.studies import compare
+
+from influence_lab.scoring import features, recipes as scores
+
+from influence_lab.datasets import world as simulate
+from influence_lab.datasets.sample import load_sample
 
 AS_OF = features.day_end("2012-04-15")
 SEED = 2012

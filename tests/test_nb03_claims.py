@@ -1,6 +1,6 @@
 """Notebook 03 (inactivity and decay): every claim its prose and figure titles make, recomputed.
 
-Same package calls and parameters as the notebook (influence_lab.decay). Each test names the sentence it
+Same package calls and parameters as the notebook (influence_lab.studies.decay). Each test names the sentence it
 guards. Synthetic checks test the claim ("small", "bigger", "slow"); CollegeMsg checks use the real file.
 """
 
@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab import decay, simulate
-from influence_lab.sample import load_sample
+from influence_lab.studies import decay
+
+from influence_lab.datasets import world as simulate
+from influence_lab.datasets.sample import load_sample
 
 SPLIT = pd.Timestamp("2012-04-15", tz="UTC")
 BREAK_START = SPLIT + pd.Timedelta(days=1)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from influence_lab import explore, simulate
-from influence_lab.narrative import fmt
-from influence_lab.sample import load_sample
+from influence_lab.studies import explore
+
+from influence_lab.datasets import world as simulate
+from influence_lab.course.narrative import fmt
+from influence_lab.datasets.sample import load_sample
 
 
 @pytest.fixture(scope="module")

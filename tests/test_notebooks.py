@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from influence_lab.notebook_tools import is_solution, notebooks_in, question_of, read, title_of
+from influence_lab.course.notebooks import is_solution, notebooks_in, question_of, read, title_of
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = notebooks_in(ROOT / "notebooks")
@@ -97,5 +97,5 @@ def test_static_prose_states_no_uncited_numbers(notebook):
             offending.append((i, value))
     assert not offending, (
         f"{path.name}: numbers in static Markdown that are neither from docs/literature.md nor computed: "
-        f"{offending}; state computed numbers with influence_lab.narrative.say()"
+        f"{offending}; state computed numbers with influence_lab.course.narrative.say()"
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from influence_lab.report import build_report
-from influence_lab.student import EXERCISE_STUB, student_copy, write_student_copies
+from influence_lab.course.report import build_report
+from influence_lab.course.student import EXERCISE_STUB, student_copy, write_student_copies
 
 
 def tiny_notebook(fail: bool = False) -> nbformat.NotebookNode:

@@ -12,8 +12,8 @@ import pytest
 
 from influence_lab import paths
 from influence_lab.contract import ContractError
-from influence_lab.hashing import sha256_of_content
-from influence_lab.sample import (
+from influence_lab.datasets.hashing import sha256_of_content
+from influence_lab.datasets.sample import (
     MANIFEST_NAME,
     SAMPLE_FILES,
     FileCheck,
@@ -24,7 +24,7 @@ from influence_lab.sample import (
     verify_sample,
     write_sample,
 )
-from influence_lab.simulate import WorldConfig, generate_world
+from influence_lab.datasets.world import WorldConfig, generate_world
 
 SMALL = WorldConfig(n_users=120, n_fake_followers=150)
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from influence_lab.contract import Dataset
-from influence_lab.features import user_features
-from influence_lab.graph import LogScale
-from influence_lab.scores import (
+from influence_lab.scoring.features import user_features
+from influence_lab.scoring.graph import LogScale
+from influence_lab.scoring.recipes import (
     CURVES,
     RECIPES,
     CalibrationCurve,
@@ -429,7 +429,7 @@ def test_unknown_recipe_and_missing_features():
 
 @pytest.fixture(scope="module")
 def world():
-    from influence_lab.simulate import WorldConfig, generate_world
+    from influence_lab.datasets.world import WorldConfig, generate_world
 
     return generate_world(WorldConfig(n_users=300, n_fake_followers=300, seed=3))
 

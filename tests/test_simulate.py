@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab import simulate
+from influence_lab.datasets import world as simulate
 from influence_lab.contract import (
     ENGAGEMENT_KINDS,
     EVENT_KINDS,
@@ -26,8 +26,8 @@ from influence_lab.contract import (
     validate_outcomes,
     validate_users,
 )
-from influence_lab.sample import load_sample
-from influence_lab.simulate import (
+from influence_lab.datasets.sample import load_sample
+from influence_lab.datasets.world import (
     CASE_USERS,
     WorldConfig,
     engagement_percentiles,

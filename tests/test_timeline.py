@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from influence_lab.features import day_end
-from influence_lab.scores import KloutStyle, score_dataset
-from influence_lab.timeline import score_timeline
+from influence_lab.scoring.features import day_end
+from influence_lab.scoring.recipes import KloutStyle, score_dataset
+from influence_lab.scoring.timeline import score_timeline
 from test_features import event_tables, make_events
 
 DAY = 86_400
@@ -154,7 +154,7 @@ def test_unsupported_recipes_say_so():
 
 
 def test_generated_world_timeline_matches_direct_scoring():
-    from influence_lab.simulate import WorldConfig, generate_world
+    from influence_lab.datasets.world import WorldConfig, generate_world
 
     world = generate_world(WorldConfig(n_users=200, n_fake_followers=100, seed=11))
     timeline = score_timeline(world, "klout", start="2012-03-01", end="2012-06-30", components=True)

@@ -1,6 +1,6 @@
 """Make student copies of the notebooks: outputs cleared, solutions taken out.
 
-``python -m influence_lab.student --notebooks notebooks --out student`` (what
+``python -m influence_lab.course.student --notebooks notebooks --out student`` (what
 ``make student`` runs). A code cell tagged ``solution`` becomes an empty
 exercise cell; a Markdown cell tagged ``solution`` is removed. The originals
 are not touched; the copies are written only into ``--out``.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from influence_lab.notebook_tools import SOLUTION_TAG, is_solution, notebooks_in, read
+from influence_lab.course.notebooks import SOLUTION_TAG, is_solution, notebooks_in, read
 
 EXERCISE_STUB = "# Your answer here\n"
 

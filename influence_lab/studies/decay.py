@@ -4,7 +4,7 @@ The question (after the 2012 blog post): does a score fall when someone is
 busy, even if their influence holds? Three tools answer it:
 
 - **Score paths** (:func:`score_paths`): daily Klout-style scores of chosen
-  users with :func:`influence_lab.timeline.score_timeline` (incremental,
+  users with :func:`influence_lab.scoring.timeline.score_timeline` (incremental,
   never a daily re-run of the pipeline), for a rolling window or an
   exponential decay, with the calibration fitted once on a reference day.
 - **The idle experiment** (:func:`idle_experiment`): a counterfactual event
@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
-from influence_lab.features import DAY_NS, day_end, prepare_events, split_input
-from influence_lab.scores import ScoreRecipe, make_recipe, score_dataset
-from influence_lab.timeline import score_timeline
+from influence_lab.scoring.features import DAY_NS, day_end, prepare_events, split_input
+from influence_lab.scoring.recipes import ScoreRecipe, make_recipe, score_dataset
+from influence_lab.scoring.timeline import score_timeline
 
 __all__ = [
     "IDLE_DAYS",
@@ -291,7 +291,7 @@ _KEY = np.int64(1) << 32
 def send_days(events: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
     """Who published on which UTC day: (user ids, sorted unique keys ``code * 2**32 + day number``).
 
-    "Published" is :attr:`influence_lab.features.EventArrays.publishes`, the
+    "Published" is :attr:`influence_lab.scoring.features.EventArrays.publishes`, the
     items the scores count: posts, and reshares, replies and mentions of
     another user (a mention inside one's own post counts with the post). On
     CollegeMsg every message sent is one. One definition for the active and
@@ -670,23 +670,6 @@ def idle_pair(
     return unaltered, idle
 
 
-def plot_idle_gaps(gaps: Mapping[str, pd.Series], *, start, idle_days: int, tolerance: float = 1.0, title: str, ax=None):
-    """Unaltered minus idle score per day (positive: points lost, negative: the idle path is ABOVE), per memory."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 3.8))
-    first = _utc_day(start)
-    ax.axvspan(first, first + idle_days * _DAY, color="grey", alpha=0.15, label=f"the {idle_days} idle days")
-    ax.axhspan(-tolerance, tolerance, color="green", alpha=0.07, label=f"within {tolerance:g} point")
-    for name, gap in gaps.items():
-        ax.plot(gap.index, gap.to_numpy(), label=name)
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.set(xlabel="2012 (UTC)", ylabel="points lost: unaltered - idle\n(< 0: idle path higher)", title=title)
-    ax.legend(frameon=False, fontsize=8)
-    return ax
-
-
 def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("referrals", "invitations", "clicks")) -> pd.DataFrame:
     """A user's mean monthly outcomes in the whole months before ``split`` and those from it on (rows: metric).
 
@@ -701,87 +684,3 @@ def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("refe
     return table.reindex(index=list(metrics), columns=["before", "after"])
 
 
-# ------------------------------------------------------------------------------ figures
-
-
-def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None, *, axes=None, title: str = ""):
-    """Median points lost (with bootstrap interval) and median recovery days against idle days, per variant."""
-    import matplotlib.pyplot as plt
-
-    if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-        fig.suptitle(title, fontweight="bold")
-    for variant, table in summary.groupby(level="variant", sort=False):
-        table = table.droplevel("variant")
-        k = table.index.to_numpy()
-        line = axes[0].plot(k, table["median_loss"], marker="o", label=f"{variant}: median of sample")[0]
-        axes[0].fill_between(k, table["loss_low"], table["loss_high"], color=line.get_color(), alpha=0.2)
-        axes[1].plot(k, table["median_recovery_days"], marker="o", color=line.get_color(), label=variant)
-        if blogger is not None:
-            mine = blogger[blogger["variant"] == variant].sort_values("idle_days")
-            axes[0].plot(mine["idle_days"], mine["loss"], marker="x", linestyle=":", color=line.get_color(),
-                         label=f"{variant}: the blogger")
-    axes[0].set(xlabel="idle days (break length)", ylabel="points lost on the last idle day",
-                title="Points lost (band: 95% bootstrap interval)")
-    axes[1].set(xlabel="idle days (break length)", ylabel="days to recover (within 1 point)",
-                title="Days after the break until back within 1 point")
-    axes[0].legend(frameon=False, fontsize=8)
-    axes[1].legend(frameon=False, fontsize=8)
-    return axes
-
-
-def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, suptitle: str = ""):
-    """Small multiples: one score path per memory setting, the day of ``split`` marked, dip stated per panel."""
-    import matplotlib.pyplot as plt
-
-    nrows = int(np.ceil(len(paths) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), sharex=True, sharey=True)
-    for ax, (label, path) in zip(np.ravel(axes), paths.items()):
-        dip = path_dip(path, split, until=_utc_day(split) + 90 * _DAY)
-        ax.plot(path.index, path.to_numpy(), linewidth=1)
-        ax.axvline(_utc_day(split), color="grey", linestyle=":")
-        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=8.5)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
-    for ax in np.ravel(axes)[len(paths):]:
-        ax.set_visible(False)
-    for ax in np.atleast_2d(axes)[:, 0]:
-        ax.set_ylabel("score (1-100)")
-    fig.suptitle(suptitle, fontweight="bold")
-    fig.tight_layout()
-    return fig
-
-
-def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Series], *, split, title: str):
-    """Four aligned panels: score paths, life events (ground truth), posts per week, monthly outcomes
-    with the constant true influence. Ground truth is only drawn, never scored."""
-    import matplotlib.pyplot as plt
-
-    from influence_lab.plotting import plot_life_events
-
-    events = world.events
-    posts = events[(events["actor_id"] == user_id) & (events["kind"] == "post")]
-    weekly = posts.set_index("timestamp").resample("W-MON", label="left", closed="left").size()
-    mine = world.outcomes[world.outcomes["user_id"] == user_id]
-    monthly = mine.pivot(index="period", columns="metric", values="value")
-    true_influence = float(world.users.set_index("user_id").loc[user_id, "true_influence"])
-    fig, axes = plt.subplots(4, 1, figsize=(10, 10), sharex=True, height_ratios=[3, 1.3, 1.5, 2])
-    for name, path in scores.items():
-        axes[0].plot(path.index, path.to_numpy(), label=name)
-    axes[0].axvline(_utc_day(split), color="grey", linestyle=":")
-    first = events.loc[~events["kind"].isin(["follow", "unfollow"]).to_numpy(), "timestamp"].min().normalize()
-    axes[0].axvspan(first, first + 90 * _DAY, color="grey", alpha=0.12, label="90-day window still filling")
-    axes[0].set(ylabel="Klout-style score (1-100)", title=title)
-    axes[0].set_xlim(first, _utc_day(events["timestamp"].max()) + _DAY)
-    axes[0].legend(frameon=False)
-    plot_life_events(axes[1], world.truth["true_life_events"], user_id)
-    axes[2].bar(weekly.index, weekly.to_numpy(), width=5)
-    axes[2].set(ylabel="posts per week")
-    middle = monthly.index + pd.Timedelta(days=14)
-    for metric, style in [("referrals", "o-"), ("invitations", "s-")]:
-        axes[3].plot(middle, monthly[metric].to_numpy(), style, label=f"{metric} (realised, per month)")
-    axes[3].axhline(true_influence, color="black", linestyle="--",
-                    label="true influence: expected conversions per month at full availability")
-    axes[3].set(ylabel="per month", xlabel="2012 (UTC)")
-    axes[3].legend(frameon=False, fontsize=8, loc="upper right")
-    fig.tight_layout()
-    return fig

@@ -1,6 +1,6 @@
 """The shipped synthetic sample in ``data/``: write it, regenerate it, load it, verify it.
 
-The sample is the default synthetic world (:func:`influence_lab.simulate.generate_world`)
+The sample is the default synthetic world (:func:`influence_lab.datasets.world.generate_world`)
 stored as four gzipped CSV files and a ``MANIFEST.json``:
 
 ``users.csv.gz``, ``events.csv.gz``, ``outcomes.csv.gz``, ``true_life_events.csv.gz``
@@ -11,7 +11,7 @@ stored as four gzipped CSV files and a ``MANIFEST.json``:
     and no file name, so the bytes are reproducible too.
 ``MANIFEST.json``
     Rows, columns, dtypes and the SHA-256 of the DECOMPRESSED content of
-    each file (:func:`influence_lab.hashing.sha256_of_content`), plus the
+    each file (:func:`influence_lab.datasets.hashing.sha256_of_content`), plus the
     generating configuration and the package version.
 
 Why gzipped CSV: any tool can read it (a spreadsheet, R, ``zcat | head``),
@@ -37,7 +37,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from influence_lab import __version__, paths
+from influence_lab import paths
+from influence_lab._version import __version__
 from influence_lab.contract import (
     EVENT_COLUMNS,
     EVENT_OPTIONAL,
@@ -49,7 +50,7 @@ from influence_lab.contract import (
     to_utc_column,
     validate_users,
 )
-from influence_lab.hashing import sha256_of_content
+from influence_lab.datasets.hashing import sha256_of_content
 
 #: Table name -> file name, in the order they are written.
 SAMPLE_FILES: dict[str, str] = {
@@ -157,7 +158,7 @@ def _write_gzip_atomic(path: Path, data: bytes) -> None:
 def write_sample(dataset: Dataset, directory: str | Path, *, config: Any = None) -> dict[str, Any]:
     """Write ``dataset`` as the sample format into ``directory``; return the manifest.
 
-    ``config`` (a :class:`~influence_lab.simulate.WorldConfig`) is recorded in
+    ``config`` (a :class:`~influence_lab.datasets.world.WorldConfig`) is recorded in
     the manifest when given. The content is deterministic: the same dataset
     gives byte-identical files.
     """
@@ -188,7 +189,7 @@ def write_sample(dataset: Dataset, directory: str | Path, *, config: Any = None)
         "name": dataset.name,
         "description": dataset.description,
         "package_version": __version__,
-        "generator": "influence_lab.simulate.generate_world" if config is not None else None,
+        "generator": "influence_lab.datasets.world.generate_world" if config is not None else None,
         "config": config.to_dict() if config is not None else None,
         "removed": dict(dataset.removed),
         "files": files,
@@ -208,7 +209,7 @@ def generate_sample(directory: str | Path | None = None, config: Any = None) -> 
     This is what ``influence-lab data generate`` and ``make data`` run; with
     the default config the content hashes equal the committed MANIFEST.json.
     """
-    from influence_lab.simulate import WorldConfig, generate_world
+    from influence_lab.datasets.world import WorldConfig, generate_world
 
     config = config or WorldConfig()
     dataset = generate_world(config)
@@ -428,8 +429,8 @@ def verify_sample(directory: str | Path | None = None) -> list[FileCheck]:
 
 
 def sample_config(directory: str | Path | None = None) -> Any:
-    """The :class:`~influence_lab.simulate.WorldConfig` recorded in the sample's manifest (None if absent)."""
-    from influence_lab.simulate import WorldConfig
+    """The :class:`~influence_lab.datasets.world.WorldConfig` recorded in the sample's manifest (None if absent)."""
+    from influence_lab.datasets.world import WorldConfig
 
     config = read_manifest(directory).get("config")
     return WorldConfig.from_dict(config) if config else None

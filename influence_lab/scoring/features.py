@@ -1,4 +1,4 @@
-"""Per-user features of a time window: what every score in ``influence_lab.scores`` reads.
+"""Per-user features of a time window: what every score in ``influence_lab.scoring.recipes`` reads.
 
 One call, :func:`user_features`, turns a contract events table into one row
 per user (index ``user_id``) for the window ``(as_of - window_days, as_of]``,
@@ -13,7 +13,7 @@ Conventions
 - Self-engagement (``actor_id == target_id``) never counts; it is counted in
   ``self_engagements`` so that nothing is hidden.
 - Most features are windowed sums of per-event contributions, so that
-  :mod:`influence_lab.timeline` can update them day by day. Two per-event
+  :mod:`influence_lab.scoring.timeline` can update them day by day. Two per-event
   weights are fixed by data up to the event's own day and never by ``as_of``:
   the *activity weight* of a reaction, ``g ** -activity_exponent`` where ``g``
   is how many reactions its engager gave that calendar day (UTC), so that
@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import (
+    sorted_distinct,
     EVENT_KINDS,
     ID_DTYPE,
     KIND_DTYPE,
@@ -453,17 +454,6 @@ def kind_in(kind: np.ndarray, *codes: int) -> np.ndarray:
     return table[kind]
 
 
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """Distinct values in order (sorting: much faster than hashing for int64 keys)."""
-    ordered = np.sort(values)
-    if len(ordered) == 0:
-        return ordered
-    keep = np.empty(len(ordered), dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
-
-
 def _group_sum(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Sum of ``weights`` (or counts) per code in [0, n), as float64."""
     return np.bincount(codes, weights=weights, minlength=n).astype(np.float64)[:n]
@@ -643,13 +633,13 @@ def user_features(
     what they read). ``pagerank`` is computed only when asked for, by
     ``columns`` or ``with_pagerank=True``. The remaining keywords are the
     parameters of per-event weights and of engager credibility (robust
-    score); see :data:`FEATURES` and :class:`influence_lab.scores.RobustScore`.
+    score); see :data:`FEATURES` and :class:`influence_lab.scoring.recipes.RobustScore`.
     """
     if columns is not None:
         columns = list(columns)
         unknown = sorted(set(columns) - set(FEATURES))
         if unknown:
-            raise ValueError(f"user_features: unknown feature(s) {unknown}; see influence_lab.features.FEATURES.")
+            raise ValueError(f"user_features: unknown feature(s) {unknown}; see influence_lab.scoring.features.FEATURES.")
     events, user_table, ids = resolve_users(events, users)
     ev = prepare_events(events, user_table, ids=ids)
     if as_of is None:
@@ -785,7 +775,7 @@ def _features_from_arrays(
         )
     if need("audience_proxy"):
         ever = ev_all.engagement
-        ever_pairs = sorted_unique(ev_all.actor[ever] * n + ev_all.target[ever])
+        ever_pairs = sorted_distinct(ev_all.actor[ever] * n + ev_all.target[ever])
         out["audience_proxy"] = _group_sum(ever_pairs % n, n)
 
     # followers: pair states replayed over all history up to as_of
@@ -871,7 +861,7 @@ def _distinct_senders(
         return np.zeros(n)
     pair = ev.actor[rows] * n + ev.target[rows]
     if not decay:
-        return _group_sum(sorted_unique(pair) % n, n)
+        return _group_sum(sorted_distinct(pair) % n, n)
     order = np.lexsort((ev.ts[rows], pair))
     pair_sorted = pair[order]
     last = np.ones(len(pair_sorted), dtype=bool)
@@ -1072,7 +1062,7 @@ def _pagerank_feature(ev: EventArrays, eng: np.ndarray, n: int, alpha: float) ->
     """PageRank over the window's engagement graph (counts as weights), NaN outside the graph."""
     import scipy.sparse as sp
 
-    from influence_lab.graph import pagerank
+    from influence_lab.scoring.graph import pagerank
 
     rows = np.flatnonzero(eng)
     result = np.full(n, np.nan)

@@ -1943,7 +1943,7 @@ def generate_world(config: WorldConfig | None = None) -> Dataset:
     outcome_table = _outcomes_table(outcomes, user_ids, id_number)
     life_table = _life_table(life, user_ids, id_number)
     description = (
-        f"Synthetic Twitter-like world for 2012 (influence_lab.simulate, seed {cfg.seed}): "
+        f"Synthetic Twitter-like world for 2012 (influence_lab.datasets.world, seed {cfg.seed}): "
         f"{cfg.n_users:,} real accounts and {cfg.n_fake_followers:,} fake followers."
     )
     return Dataset(
@@ -2109,7 +2109,7 @@ def follower_edges(events: pd.DataFrame, at: pd.Timestamp | str | None = None) -
 
     Returns columns ``follower_id``, ``followee_id`` (one row per follow standing at ``at``).
     A pair's latest follow or unfollow before ``at`` decides (events are put in time order first;
-    ties keep table order, as in :func:`influence_lab.features.follow_state_deltas`).
+    ties keep table order, as in :func:`influence_lab.scoring.features.follow_state_deltas`).
     """
     ev = events[events["kind"].isin(["follow", "unfollow"])].sort_values("timestamp", kind="stable")
     if at is not None:

@@ -1,6 +1,6 @@
 """Execute every notebook and write a small static site: ``reports/index.html``.
 
-``python -m influence_lab.report --notebooks notebooks --out reports`` (what
+``python -m influence_lab.course.report --notebooks notebooks --out reports`` (what
 ``make report`` runs). Each notebook is executed in a fresh ``python3`` kernel
 and exported to one HTML page with its figures embedded; the index links them
 with their opening question, run time and status. The committed notebooks are
@@ -23,8 +23,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
-from influence_lab import __version__
-from influence_lab.notebook_tools import notebooks_in, question_of, read, title_of
+from influence_lab._version import __version__
+from influence_lab.course.notebooks import notebooks_in, question_of, read, title_of
 
 
 @dataclass

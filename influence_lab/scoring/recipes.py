@@ -6,7 +6,7 @@ returns ``self`` (results in attributes ending in ``_``);
 ``transform(features)`` returns a DataFrame with a ``score`` column and the
 components; ``explain(features)`` returns per-component contributions in
 score points that add up exactly to the score (with a ``baseline`` column).
-``features`` is the table of :func:`influence_lab.features.user_features`.
+``features`` is the table of :func:`influence_lab.scoring.features.user_features`.
 One call, :func:`score_dataset`, computes the features of a window and scores
 them.
 
@@ -42,7 +42,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from influence_lab.contract import Dataset
-from influence_lab.features import WINDOW_DAYS, resolve_users, user_features
+from influence_lab.scoring.features import WINDOW_DAYS, resolve_users, user_features
 
 __all__ = [
     "CURVES",
@@ -296,7 +296,7 @@ class ScoreRecipe:
         if missing:
             raise KeyError(
                 f"{type(self).__name__}: features lack column(s) {missing}. How to fix: compute them with "
-                f"influence_lab.features.user_features(events, **recipe.feature_kwargs()) or use score_dataset()."
+                f"influence_lab.scoring.features.user_features(events, **recipe.feature_kwargs()) or use score_dataset()."
             )
         return {c: features[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.required_features}
 
@@ -746,7 +746,7 @@ class NetworkScore(ScoreRecipe):
     """PageRank of the window's engagement graph (engager -> author, weighted by counts), 0-100.
 
     ``fit`` learns a log scale from the population's PageRank
-    (:class:`influence_lab.graph.LogScale`: the smallest value maps to 0, the
+    (:class:`influence_lab.scoring.graph.LogScale`: the smallest value maps to 0, the
     largest to 100, linearly in log PageRank: the "tweepcred" idea). Users
     outside the graph (no engagement given or received in the window) get 0.
     PageRank is a property of the whole graph, so this recipe has no
@@ -765,7 +765,7 @@ class NetworkScore(ScoreRecipe):
         return {"with_pagerank": True, "pagerank_alpha": self.alpha}
 
     def _fit_arrays(self, arrays, features) -> None:
-        from influence_lab.graph import LogScale
+        from influence_lab.scoring.graph import LogScale
 
         ranks = arrays["pagerank"]
         known = ranks[np.isfinite(ranks) & (ranks > 0)]

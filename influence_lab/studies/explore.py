@@ -68,7 +68,7 @@ def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -
     """Per user: actions performed, engagement received from others, and followers after the last event.
 
     Self-engagement (actor == target) is not counted as received. ``followers``
-    replays follow/unfollow state as :func:`influence_lab.features.user_features`
+    replays follow/unfollow state as :func:`influence_lab.scoring.features.user_features`
     does (repeats and self-follows change nothing); it is NaN when the data hold
     no follow events at all (e.g. Higgs).
     """
@@ -83,7 +83,7 @@ def per_user_activity(events: pd.DataFrame, users: pd.DataFrame | None = None) -
     has_follows = bool((events["kind"] == "follow").any())
     if has_follows:
         # One definition of a follower count for the whole package: the features' replay of follow state.
-        from influence_lab.features import user_features
+        from influence_lab.scoring.features import user_features
 
         followers = user_features(events, columns=["followers"])["followers"]
         out = out.join(followers[followers > 0], how="outer")

@@ -1,7 +1,7 @@
 """A score per user per day, computed incrementally (never the whole pipeline once per day).
 
 :func:`score_timeline` gives, for every day from ``start`` to ``end``, the
-score each user would get from a direct :func:`influence_lab.scores.score_dataset`
+score each user would get from a direct :func:`influence_lab.scoring.recipes.score_dataset`
 at the end of that day (``as_of = day_end(day)``, the last nanosecond of the
 UTC day) with the same fitted calibration, either for a rolling window of
 ``window_days`` whole days or for an exponential decay with
@@ -28,11 +28,11 @@ are computed once. The calibration is fitted once, on the reference day
 call, unless the recipe passed is already fitted; it is then applied to
 every day, so a day's score moves only when the user's own data moves.
 
-Supported: :class:`~influence_lab.scores.KloutStyle` and
-:class:`~influence_lab.scores.KredStyle` (window and half-life),
-:class:`~influence_lab.scores.SocialNetworkingPotential` (window only).
-Not supported: :class:`~influence_lab.scores.NetworkScore` (PageRank is a
-property of the whole graph) and :class:`~influence_lab.scores.RobustScore`
+Supported: :class:`~influence_lab.scoring.recipes.KloutStyle` and
+:class:`~influence_lab.scoring.recipes.KredStyle` (window and half-life),
+:class:`~influence_lab.scoring.recipes.SocialNetworkingPotential` (window only).
+Not supported: :class:`~influence_lab.scoring.recipes.NetworkScore` (PageRank is a
+property of the whole graph) and :class:`~influence_lab.scoring.recipes.RobustScore`
 (engager credibility is a window-level property); score those with
 :func:`score_dataset` on the days you need.
 """
@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import Dataset
-from influence_lab.features import (
+from influence_lab.scoring.features import (
     DAY_NS,
     FOLLOW,
     MENTION,
@@ -65,7 +65,7 @@ from influence_lab.features import (
     resolve_users,
     user_features,
 )
-from influence_lab.scores import ScoreRecipe, _add_user_columns, make_recipe
+from influence_lab.scoring.recipes import ScoreRecipe, _add_user_columns, make_recipe
 
 __all__ = ["score_timeline", "timeline_features", "day_end"]
 
@@ -332,7 +332,7 @@ def score_timeline(
     model = make_recipe(recipe, **params)
     if model.timeline_features is None:
         raise NotImplementedError(
-            f"score_timeline: {type(model).__name__} has no incremental form (see influence_lab.timeline). "
+            f"score_timeline: {type(model).__name__} has no incremental form (see influence_lab.scoring.timeline). "
             "How to fix: call score_dataset(..., as_of=day_end(day)) for the days you need."
         )
     if half_life_days is not None and not model.timeline_decay:

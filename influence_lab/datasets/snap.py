@@ -42,6 +42,7 @@ import pyarrow.csv as pacsv
 
 from influence_lab import paths
 from influence_lab.contract import (
+    users_from_ids,
     EVENT_KINDS,
     ID_DTYPE,
     KIND_DTYPE,
@@ -49,7 +50,7 @@ from influence_lab.contract import (
     empty_outcomes,
     validate_events,
 )
-from influence_lab.hashing import sha256_of_bytes
+from influence_lab.datasets.hashing import sha256_of_bytes
 
 #: Seconds to wait for the server before a download gives up.
 DOWNLOAD_TIMEOUT = 60.0
@@ -518,51 +519,6 @@ def _timestamps(table: pa.Table, entry: RemoteDataset, source: str) -> pd.Dateti
 def _ids(values: pa.ChunkedArray | pa.Array) -> pd.api.extensions.ExtensionArray:
     """Arrow text -> the contract's id dtype, without a copy."""
     return pd.array(values, dtype=ID_DTYPE)
-
-
-def _canonical_integers(ids: pa.ChunkedArray) -> np.ndarray | None:
-    """The ids as int64 when each is written as a plain integer (no leading zeros), else None."""
-    try:
-        numbers = pc.cast(ids, pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    # "007" and "-0" parse too, but would not round-trip to the same text.
-    padded = pc.or_(
-        pc.and_(pc.starts_with(ids, "0"), pc.greater(pc.utf8_length(ids), 1)), pc.starts_with(ids, "-0")
-    )
-    if pc.any(padded).as_py():
-        return None
-    return numbers.to_numpy()
-
-
-def _sorted_distinct(numbers: np.ndarray) -> np.ndarray:
-    """Sorted distinct integers: a presence table when the ids are small and dense (SNAP's are)."""
-    if numbers.size == 0:
-        return numbers
-    low, high = int(numbers.min()), int(numbers.max())
-    if low >= 0 and high < 8 * numbers.size + 1_000_000:
-        present = np.zeros(high + 1, dtype=bool)
-        present[numbers] = True
-        return np.flatnonzero(present)
-    return np.sort(pd.unique(numbers))
-
-
-def users_from_ids(*id_columns: pa.ChunkedArray) -> pd.DataFrame:
-    """The users table of every distinct id in the given Arrow text columns.
-
-    Sorted as numbers when every id is a plain integer (SNAP's anonymised ids),
-    else as text; unique by construction. On Higgs this takes about 0.05 s,
-    against 0.6 s for a pandas unique on strings; ``contract.users_from_events`` calls it.
-    """
-    chunks = [chunk.cast(pa.large_string()) for column in id_columns for chunk in column.chunks]
-    ids = pa.chunked_array(chunks, type=pa.large_string())
-    numbers = _canonical_integers(ids)
-    if numbers is not None:
-        user_ids = pc.cast(pa.array(_sorted_distinct(numbers)), pa.large_string())
-    else:
-        distinct = pc.unique(ids)
-        user_ids = distinct.take(pc.sort_indices(distinct))
-    return pd.DataFrame({"user_id": _ids(user_ids)})
 
 
 def clean_events(events: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -3,7 +3,7 @@
 Notebook 01 ("building a score") reads its numbers from here:
 
 - :func:`score_all_recipes` scores one window with every recipe of
-  :mod:`influence_lab.scores` and adds the raw counts the literature ranked
+  :mod:`influence_lab.scoring.recipes` and adds the raw counts the literature ranked
   by (followers, reshares and mentions received);
 - :func:`spearman_matrix` and :func:`top_k_overlap` / :func:`distinct_in_top_k`
   measure agreement between rankings in the spirit of Cha et al. (2010);
@@ -32,8 +32,8 @@ import pandas as pd
 from scipy import stats
 
 from influence_lab.contract import Dataset
-from influence_lab.features import user_features
-from influence_lab.scores import RECIPES, CalibrationCurve, KloutStyle, make_recipe, score_dataset
+from influence_lab.scoring.features import user_features
+from influence_lab.scoring.recipes import RECIPES, CalibrationCurve, KloutStyle, make_recipe, score_dataset
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -48,7 +48,6 @@ __all__ = [
     "explain_klout",
     "feature_profile",
     "label",
-    "plot_waterfall",
     "score_all_recipes",
     "score_on_curves",
     "simplex_weights",
@@ -61,7 +60,7 @@ __all__ = [
     "weight_grid",
 ]
 
-#: Short labels for figures and tables: recipe name (a key of :data:`influence_lab.scores.RECIPES`) -> (label, scale).
+#: Short labels for figures and tables: recipe name (a key of :data:`influence_lab.scoring.recipes.RECIPES`) -> (label, scale).
 RECIPE_LABELS: dict[str, tuple[str, str]] = {
     "klout": ("Klout-style", "1-100, calibrated curve"),
     "kred": ("Kred-style", "1-1000, top of community = 1000"),
@@ -85,7 +84,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "unique_engagers",
 )
 
-#: The features each Klout-style component reads (see :class:`influence_lab.scores.KloutStyle`).
+#: The features each Klout-style component reads (see :class:`influence_lab.scoring.recipes.KloutStyle`).
 KLOUT_COMPONENT_FEATURES: dict[str, tuple[str, ...]] = {
     "reach": ("unique_engagers",),
     "amplification": ("weighted_reactions", "published_items"),
@@ -106,10 +105,10 @@ def score_all_recipes(
 ) -> pd.DataFrame:
     """One row per user: the score of every recipe (a column each) and the raw ``counts``.
 
-    ``recipes`` defaults to every recipe of :data:`influence_lab.scores.RECIPES`, in its order.
+    ``recipes`` defaults to every recipe of :data:`influence_lab.scoring.recipes.RECIPES`, in its order.
 
     Each recipe is fitted on the window's own population through
-    :func:`influence_lab.scores.score_dataset` (so its calibration is the
+    :func:`influence_lab.scoring.recipes.score_dataset` (so its calibration is the
     population's); ``curve`` goes to the recipes calibrated on a curve
     (Klout-style and Robust). ``attrs["models"]`` holds the fitted recipes
     (e.g. ``models["snp"].basis_`` says which proxies SNP used) and
@@ -154,7 +153,7 @@ def curve_sweep(raw: pd.Series, p95_values: Sequence[float], *, mean: float = 40
 
     ``raw`` is the Klout-style ``raw`` column of one scoring (0 for users
     without engagement, who get the floor); each curve is fitted on it as
-    :class:`~influence_lab.scores.KloutStyle` does, so only the curve's shape
+    :class:`~influence_lab.scoring.recipes.KloutStyle` does, so only the curve's shape
     changes. Used to check which claims hold whatever 95th percentile is
     assumed. A percentile no Beta curve can reach is a ValueError.
     """
@@ -218,21 +217,6 @@ def explain_klout(features: pd.DataFrame, model: KloutStyle, user_id: str) -> pd
     table = pd.DataFrame(records).set_index("component")
     table.attrs["score"] = float(contributions["score"])
     return table
-
-
-def plot_waterfall(ax, points: pd.Series, *, total_label: str = "score", unit: str = "score points"):
-    """Waterfall of contributions (first entry the baseline) ending in a bar for their total."""
-    steps = points.to_numpy(dtype=float)
-    starts = np.r_[0.0, np.cumsum(steps)[:-1]]
-    labels = list(points.index) + [total_label]
-    colours = ["0.6"] + ["C0" if s >= 0 else "C3" for s in steps[1:]]
-    ax.bar(labels[:-1], steps, bottom=starts, color=colours)
-    ax.bar(labels[-1], steps.sum(), color="C2")
-    for x, (start, step) in enumerate(zip(starts, steps)):
-        ax.text(x, start + step, f"{step:+.1f}" if x else f"{step:.0f}", ha="center", va="bottom")
-    ax.text(len(steps), steps.sum(), f"{steps.sum():.1f}", ha="center", va="bottom", fontweight="bold")
-    ax.set(ylabel=unit)
-    return ax
 
 
 # ------------------------------------------------------------------------- agreement
@@ -486,13 +470,13 @@ def truth_under_online_share(
 ) -> pd.DataFrame:
     """Ground truth of the synthetic world regenerated under each ``online_share`` (a column each).
 
-    ``config`` is the reference world's :class:`~influence_lab.simulate.WorldConfig`
+    ``config`` is the reference world's :class:`~influence_lab.datasets.world.WorldConfig`
     (default: the shipped sample's). The outcome model draws from its own
     random stream, so the events must come out identical to ``reference``'s;
     this is checked, and a ValueError names the share for which it fails
     (the comparison would then mix two different worlds).
     """
-    from influence_lab import simulate
+    from influence_lab.datasets import world as simulate
 
     base = config or simulate.WorldConfig()
     truth = {}

@@ -1,0 +1,175 @@
+"""One look for every figure, and one function per figure a notebook draws (a figure is one call).
+
+Every figure's title states its finding; axes carry labels and units.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from influence_lab.contract import Dataset
+from influence_lab.scoring.features import day_end
+from influence_lab.studies import decay
+
+PALETTE = "colorblind"
+ONE_DAY = pd.Timedelta(days=1)
+
+
+def utc_day(value) -> pd.Timestamp:
+    """UTC midnight starting the calendar day of ``value``."""
+    return day_end(value).normalize()
+
+
+def set_theme() -> None:
+    """The suite's seaborn theme (call once at the top of a notebook)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    plt.rcParams.update({"figure.figsize": (7.5, 4.2), "figure.dpi": 100, "axes.titleweight": "bold"})
+
+
+def ccdf(values: pd.Series | np.ndarray) -> pd.DataFrame:
+    """Complementary CDF of positive values: share of users with at least x (for log-log plots)."""
+    x = np.sort(np.asarray(values, dtype=float))
+    x = x[x > 0]
+    if len(x) == 0:
+        return pd.DataFrame({"x": [], "share_at_least": []})
+    unique, first = np.unique(x, return_index=True)
+    share = 1.0 - first / len(x)
+    return pd.DataFrame({"x": unique, "share_at_least": share})
+
+
+def plot_ccdf(series: dict[str, pd.Series], *, ax=None, xlabel: str, title: str):
+    """Log-log CCDFs of several positive distributions on one axis."""
+    ax = ax or plt.subplots()[1]
+    for label, values in series.items():
+        curve = ccdf(values)
+        ax.plot(curve["x"], curve["share_at_least"], marker=".", linestyle="none", markersize=3, label=label)
+    ax.set(xscale="log", yscale="log", xlabel=xlabel, ylabel="share of users with at least x", title=title)
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_life_events(ax, life_events: pd.DataFrame, user_id: str):
+    """One user's life events (from the ground-truth table) as labelled bars on a time axis."""
+    mine = life_events[life_events["user_id"] == user_id].sort_values("start").reset_index(drop=True)
+    colours = sns.color_palette(PALETTE, n_colors=max(len(mine), 1))
+    for row, colour in zip(mine.itertuples(), colours):
+        ax.barh(row.Index, row.end - row.start, left=row.start, color=colour, alpha=0.6, height=0.7)
+    labels = [f"{e.replace('_', ' ')} (x{a:.2f})" for e, a in zip(mine["event"], mine["availability"])]
+    ax.set_yticks(range(len(mine)), labels)
+    ax.invert_yaxis()
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+# ------------------------------------------------ figures of notebooks 01 and 03
+
+
+def plot_waterfall(ax, points: pd.Series, *, total_label: str = "score", unit: str = "score points"):
+    """Waterfall of contributions (first entry the baseline) ending in a bar for their total."""
+    steps = points.to_numpy(dtype=float)
+    starts = np.r_[0.0, np.cumsum(steps)[:-1]]
+    labels = list(points.index) + [total_label]
+    colours = ["0.6"] + ["C0" if s >= 0 else "C3" for s in steps[1:]]
+    ax.bar(labels[:-1], steps, bottom=starts, color=colours)
+    ax.bar(labels[-1], steps.sum(), color="C2")
+    for x, (start, step) in enumerate(zip(starts, steps)):
+        ax.text(x, start + step, f"{step:+.1f}" if x else f"{step:.0f}", ha="center", va="bottom")
+    ax.text(len(steps), steps.sum(), f"{steps.sum():.1f}", ha="center", va="bottom", fontweight="bold")
+    ax.set(ylabel=unit)
+    return ax
+
+
+def plot_idle_gaps(gaps: Mapping[str, pd.Series], *, start, idle_days: int, tolerance: float = 1.0, title: str, ax=None):
+    """Unaltered minus idle score per day (positive: points lost, negative: the idle path is ABOVE), per memory."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.8))
+    first = utc_day(start)
+    ax.axvspan(first, first + idle_days * ONE_DAY, color="grey", alpha=0.15, label=f"the {idle_days} idle days")
+    ax.axhspan(-tolerance, tolerance, color="green", alpha=0.07, label=f"within {tolerance:g} point")
+    for name, gap in gaps.items():
+        ax.plot(gap.index, gap.to_numpy(), label=name)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(xlabel="2012 (UTC)", ylabel="points lost: unaltered - idle\n(< 0: idle path higher)", title=title)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None, *, axes=None, title: str = ""):
+    """Median points lost (with bootstrap interval) and median recovery days against idle days, per variant."""
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
+        fig.suptitle(title, fontweight="bold")
+    for variant, table in summary.groupby(level="variant", sort=False):
+        table = table.droplevel("variant")
+        k = table.index.to_numpy()
+        line = axes[0].plot(k, table["median_loss"], marker="o", label=f"{variant}: median of sample")[0]
+        axes[0].fill_between(k, table["loss_low"], table["loss_high"], color=line.get_color(), alpha=0.2)
+        axes[1].plot(k, table["median_recovery_days"], marker="o", color=line.get_color(), label=variant)
+        if blogger is not None:
+            mine = blogger[blogger["variant"] == variant].sort_values("idle_days")
+            axes[0].plot(mine["idle_days"], mine["loss"], marker="x", linestyle=":", color=line.get_color(),
+                         label=f"{variant}: the blogger")
+    axes[0].set(xlabel="idle days (break length)", ylabel="points lost on the last idle day",
+                title="Points lost (band: 95% bootstrap interval)")
+    axes[1].set(xlabel="idle days (break length)", ylabel="days to recover (within 1 point)",
+                title="Days after the break until back within 1 point")
+    axes[0].legend(frameon=False, fontsize=8)
+    axes[1].legend(frameon=False, fontsize=8)
+    return axes
+
+
+def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, suptitle: str = ""):
+    """Small multiples: one score path per memory setting, the day of ``split`` marked, dip stated per panel."""
+    nrows = int(np.ceil(len(paths) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), sharex=True, sharey=True)
+    for ax, (label, path) in zip(np.ravel(axes), paths.items()):
+        dip = decay.path_dip(path, split, until=utc_day(split) + 90 * ONE_DAY)
+        ax.plot(path.index, path.to_numpy(), linewidth=1)
+        ax.axvline(utc_day(split), color="grey", linestyle=":")
+        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=8.5)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+    for ax in np.ravel(axes)[len(paths):]:
+        ax.set_visible(False)
+    for ax in np.atleast_2d(axes)[:, 0]:
+        ax.set_ylabel("score (1-100)")
+    fig.suptitle(suptitle, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Series], *, split, title: str):
+    """Four aligned panels: score paths, life events (ground truth), posts per week, monthly outcomes
+    with the constant true influence. Ground truth is only drawn, never scored."""
+    events = world.events
+    posts = events[(events["actor_id"] == user_id) & (events["kind"] == "post")]
+    weekly = posts.set_index("timestamp").resample("W-MON", label="left", closed="left").size()
+    mine = world.outcomes[world.outcomes["user_id"] == user_id]
+    monthly = mine.pivot(index="period", columns="metric", values="value")
+    true_influence = float(world.users.set_index("user_id").loc[user_id, "true_influence"])
+    fig, axes = plt.subplots(4, 1, figsize=(10, 10), sharex=True, height_ratios=[3, 1.3, 1.5, 2])
+    for name, path in scores.items():
+        axes[0].plot(path.index, path.to_numpy(), label=name)
+    axes[0].axvline(utc_day(split), color="grey", linestyle=":")
+    first = events.loc[~events["kind"].isin(["follow", "unfollow"]).to_numpy(), "timestamp"].min().normalize()
+    axes[0].axvspan(first, first + 90 * ONE_DAY, color="grey", alpha=0.12, label="90-day window still filling")
+    axes[0].set(ylabel="Klout-style score (1-100)", title=title)
+    axes[0].set_xlim(first, utc_day(events["timestamp"].max()) + ONE_DAY)
+    axes[0].legend(frameon=False)
+    plot_life_events(axes[1], world.truth["true_life_events"], user_id)
+    axes[2].bar(weekly.index, weekly.to_numpy(), width=5)
+    axes[2].set(ylabel="posts per week")
+    middle = monthly.index + pd.Timedelta(days=14)
+    for metric, style in [("referrals", "o-"), ("invitations", "s-")]:
+        axes[3].plot(middle, monthly[metric].to_numpy(), style, label=f"{metric} (realised, per month)")
+    axes[3].axhline(true_influence, color="black", linestyle="--",
+                    label="true influence: expected conversions per month at full availability")
+    axes[3].set(ylabel="per month", xlabel="2012 (UTC)")
+    axes[3].legend(frameon=False, fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,10 @@
+"""One module per notebook question; each returns tidy tables the notebook shows.
+
+- :mod:`~influence_lab.studies.explore` - notebook 00, what is in the data;
+- :mod:`~influence_lab.studies.compare` - notebook 01, recipes side by side and against the truth;
+- :mod:`~influence_lab.studies.decay` - notebook 03, inactivity and decay;
+- :mod:`~influence_lab.studies.stats` - the one bootstrap and interval implementation they share.
+
+Imports from :mod:`influence_lab.scoring`, :mod:`influence_lab.datasets` and
+:mod:`influence_lab.contract`; never from :mod:`influence_lab.course`.
+"""
