@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import inspect
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab.datasets import world as simulate
 from influence_lab.contract import (
     ENGAGEMENT_KINDS,
     EVENT_KINDS,
@@ -26,6 +26,7 @@ from influence_lab.contract import (
     validate_outcomes,
     validate_users,
 )
+from influence_lab.datasets import world as world_model
 from influence_lab.datasets.sample import load_sample
 from influence_lab.datasets.world import (
     CASE_USERS,
@@ -337,16 +338,21 @@ def test_clicks_follow_reactions_when_engaged_and_exposure_when_passive(by_engag
 
 
 def test_outcomes_are_not_computed_from_scores():
-    # The simulator imports nothing that computes scores or features: outcomes cannot read them.
-    tree = ast.parse(Path(simulate.__file__).read_text(encoding="utf-8"))
+    # No module of the world imports anything that computes scores or features: outcomes cannot read them.
+    modules = sorted(Path(world_model.__file__).parent.glob("*.py"))
+    assert {p.stem for p in modules} >= {"__init__", "config", "population", "follows", "activity", "engagement",
+                                         "outcomes", "texts", "cases", "generate"}
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
-        elif isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                imported.add("." * node.level + (node.module or ""))
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert not {m for m in imported if m.startswith(".")}, "the world's modules import by absolute path"
     project = {m for m in imported if m.startswith("influence_lab")}
-    assert project == {"influence_lab.contract"}
+    outside = {m for m in project if not m.startswith("influence_lab.datasets.world.")}
+    assert outside == {"influence_lab.contract"}
 
 
 def test_revenue_comes_with_conversions(small):
@@ -369,9 +375,9 @@ def test_case_users_exist_with_their_roles(small):
     users = small.users.set_index("user_id")
     for role, uid in CASE_USERS.items():
         assert users.loc[uid, "true_case_role"] == role
-        assert users.loc[uid, "handle"] == simulate.CASE_HANDLES[role]
+        assert users.loc[uid, "handle"] == world_model.CASE_HANDLES[role]
     assert users["true_case_role"].notna().sum() == len(CASE_USERS)
-    table = simulate.case_users_table()
+    table = world_model.case_users_table()
     assert list(table["user_id"]) == list(CASE_USERS.values())
     assert users.loc[CASE_USERS["candidate_34"], "persona"] in SMALL.cases.candidate_personas
     assert users.loc[CASE_USERS["candidate_67"], "persona"] in SMALL.cases.candidate_personas
@@ -469,14 +475,15 @@ def test_config_round_trips_through_a_dict():
 
 def test_every_config_field_is_documented():
     """Each config field has a ``#:`` comment above it (consecutive fields may share one)."""
-    lines = Path(simulate.__file__).read_text(encoding="utf-8").splitlines()
-    for cls in (simulate.PersonaConfig, simulate.GraphConfig, simulate.ActivityConfig, simulate.EngagementConfig,
-                simulate.LifeEventType, simulate.LifeEventConfig, simulate.GamingConfig, simulate.OutcomeConfig,
-                simulate.CaseConfig, simulate.WorldConfig):
+    for cls in (world_model.PersonaConfig, world_model.GraphConfig, world_model.ActivityConfig,
+                world_model.EngagementConfig, world_model.LifeEventType, world_model.LifeEventConfig,
+                world_model.GamingConfig, world_model.OutcomeConfig, world_model.CaseConfig, world_model.WorldConfig):
+        # Read the module the dataclass is defined in (influence_lab/datasets/world/config.py).
+        lines = Path(inspect.getsourcefile(cls)).read_text(encoding="utf-8").splitlines()
         begin = lines.index(f"class {cls.__name__}:")
         for f in dataclasses.fields(cls):
-            if cls is simulate.WorldConfig and f.name in {"graph", "activity", "engagement", "life_events",
-                                                          "gaming", "outcomes", "cases", "personas"}:
+            if cls is world_model.WorldConfig and f.name in {"graph", "activity", "engagement", "life_events",
+                                                             "gaming", "outcomes", "cases", "personas"}:
                 continue  # sections, documented in their own classes
             at = next(i for i in range(begin, len(lines)) if lines[i].startswith(f"    {f.name}:"))
             above = at - 1
