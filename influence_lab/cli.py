@@ -1,6 +1,7 @@
 """The ``influence-lab`` command: make, fetch, verify and describe the datasets.
 
-``influence-lab data generate`` rebuilds the synthetic sample in ``data/``;
+``influence-lab data generate`` rebuilds the synthetic sample (in the checkout's ``data/``,
+or without a checkout in the cache's ``sample/``; ``--out DIR`` anywhere else);
 ``data fetch`` gets the real SNAP files into the cache with their hashes checked;
 ``data verify`` re-hashes the sample and the cached real files;
 ``data info`` summarises each dataset. Expected problems (a missing or corrupted
@@ -55,15 +56,17 @@ def _generate(args: argparse.Namespace) -> int:
     config = WorldConfig()  # the shipped sample's world
     if args.seed is not None:
         config = config.replace(seed=args.seed)  # the same world, another draw
-    where = args.out if args.out is not None else paths.sample_dir()
+    # Only where asked; by default the checkout's data/, or without a checkout the cache's sample folder.
+    where = args.out if args.out is not None else paths.generate_dir()
     _say(f"Generating the synthetic world (seed {config.seed}) into {where} ...")
-    manifest = _sample_module().generate_sample(directory=args.out, config=config)
+    manifest = _sample_module().generate_sample(directory=where, config=config)
     for file_name, entry in manifest["files"].items():
         _say(f"  {file_name}: {entry['rows']:,} rows, sha256 {entry['sha256']}")
     _say(f"  {MANIFEST_NAME}: records the hashes and the configuration")
+    _say(f"Wrote the sample to {where}")
     if args.out is None and config != WorldConfig():
         _say(
-            f"Note: {where} now holds seed {config.seed}, not the committed sample; "
+            f"Note: {where} now holds seed {config.seed}, not the shipped sample, and load_sample() reads it; "
             f"`{PROG} data generate` without --seed restores it."
         )
     return 0
@@ -111,7 +114,7 @@ def _verify_sample(directory: Path | None) -> int:
             bad += 1
             _say(f"  MISMATCH  {check.path}  expected sha256 {check.expected}, found {check.actual}")
     if bad:
-        _say(f"  -> {bad} sample file(s) differ: rebuild them with `{PROG} data generate`.")
+        _say(f"  -> {bad} sample file(s) differ: rebuild them with `{paths.generate_command(directory)}`.")
     return bad
 
 
@@ -171,10 +174,12 @@ def _removed_text(removed: dict[str, int]) -> str:
 
 
 def _info_sample(directory: Path | None) -> int:
+    # Always an explicit folder: describing the sample does not generate it (load_sample() would).
+    directory = directory if directory is not None else paths.sample_dir()
     try:
         dataset = _sample_module().load_sample(directory)
     except FileNotFoundError as exc:
-        how = "" if "data generate" in str(exc) else f" Build it with `{PROG} data generate`."
+        how = "" if "data generate" in str(exc) else f" Build it with `{paths.generate_command(directory)}`."
         _say(f"{SAMPLE}: not available locally: {exc}{how}")
         return 0
     removed = _removed_text(dataset.removed)
@@ -240,8 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     actions = data.add_subparsers(dest="action", metavar="ACTION")
     real_names = snap.dataset_names()
 
-    generate = actions.add_parser("generate", help="rebuild the synthetic sample (data/) from the package")
-    generate.add_argument("--out", type=Path, default=None, help="folder to write (default: data/ of the checkout)")
+    generate = actions.add_parser("generate", help="rebuild the synthetic sample from the package")
+    generate.add_argument("--out", type=Path, default=None,
+                          help="folder to write (default: data/ of the checkout; without a checkout, "
+                               "the cache's sample/ folder)")
     generate.add_argument("--seed", type=int, default=None, help="seed of the simulation (default: the package's)")
     generate.set_defaults(func=_generate)
 
@@ -255,7 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = actions.add_parser("verify", help="re-hash the shipped sample and the cached real files")
     verify.add_argument("--sample-dir", type=Path, default=None, metavar="DIR",
-                        help="the sample folder to check (default: data/ of the checkout)")
+                        help="the sample folder to check (default: data/ of the checkout, else the cache's sample/)")
     verify.set_defaults(func=_verify)
 
     info = actions.add_parser("info", help="tables, rows, time span and users of each dataset")
@@ -264,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--mirror", default=None, metavar="DIR",
                       help="folder holding the original .gz files (default: $INFLUENCE_LAB_MIRROR)")
     info.add_argument("--sample-dir", type=Path, default=None, metavar="DIR",
-                      help="the sample folder to describe (default: data/ of the checkout)")
+                      help="the sample folder to describe (default: data/ of the checkout, else the cache's sample/)")
     info.set_defaults(func=_info)
 
     parser.set_defaults(func=None, help_of=parser)

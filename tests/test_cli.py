@@ -168,10 +168,14 @@ def test_verify_cache_ok_missing_and_mismatch(capsys, monkeypatch, mirror, own_c
     assert "1 file(s) do not match." in out
 
 
-def test_generate_then_verify_and_describe_the_sample(capsys, tmp_path, small_world):
+def test_generate_then_verify_and_describe_the_sample(capsys, tmp_path, small_world, own_cache_no_network):
+    shipped = paths.generate_dir() / "MANIFEST.json"
+    before = shipped.stat().st_mtime_ns
     out_dir = tmp_path / "sample"
     code, out, err = run(capsys, "data", "generate", "--out", str(out_dir), "--seed", "7")
     assert code == 0, err
+    assert shipped.stat().st_mtime_ns == before and not own_cache_no_network.exists()  # only where asked
+    assert f"Wrote the sample to {out_dir}" in out
     manifest = json.loads((out_dir / "MANIFEST.json").read_text())
     assert manifest["config"]["seed"] == 7 and manifest["config"]["n_users"] == 200
     assert f"(seed 7) into {out_dir}" in out
@@ -197,15 +201,44 @@ def test_generate_then_verify_and_describe_the_sample(capsys, tmp_path, small_wo
     assert code == 1
     assert f"MISMATCH  {out_dir / 'events.csv.gz'}  expected sha256 {events['sha256']}, found " in out
     assert f"MISSING   {out_dir / 'users.csv.gz'}" in out
-    assert "rebuild them with `influence-lab data generate`" in out and "2 file(s) do not match." in out
+    assert f"rebuild them with `influence-lab data generate --out {out_dir}`" in out
+    assert "2 file(s) do not match." in out
 
 
 def test_generate_into_the_default_folder_with_another_seed_says_so(capsys, tmp_path, monkeypatch, small_world):
-    monkeypatch.setattr(paths, "sample_dir", lambda: tmp_path / "data")
+    monkeypatch.setattr(paths, "generate_dir", lambda: tmp_path / "data")
     code, out, err = run(capsys, "data", "generate", "--seed", "3")
     assert code == 0, err
     assert (tmp_path / "data" / "MANIFEST.json").is_file()
-    assert "now holds seed 3, not the committed sample" in out
+    assert "now holds seed 3, not the shipped sample" in out
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch, own_cache_no_network):
+    """Run as if installed from a wheel: no checkout beside the package; return the cache's sample folder."""
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(paths, "project_root", lambda: site)
+    return own_cache_no_network / "sample"
+
+
+def test_without_a_checkout_generate_writes_to_the_cache_and_says_so(capsys, installed, small_world):
+    code, out, err = run(capsys, "data", "generate")
+    assert code == 0, err
+    assert f"into {installed} ..." in out and f"Wrote the sample to {installed}" in out
+    assert (installed / "MANIFEST.json").is_file() and not (paths.project_root() / "data").exists()
+    code, out, _ = run(capsys, "data", "verify")
+    assert code == 0 and f"Synthetic sample ({installed})" in out and "MISMATCH" not in out
+
+
+def test_without_a_checkout_a_missing_sample_names_the_command_that_writes_it(capsys, installed):
+    code, out, err = run(capsys, "data", "info", "sample")
+    assert code == 0 and "sample: not available locally" in out and str(installed) in out
+    assert "`influence-lab data generate`" in out  # no --out needed: that is where it writes
+    assert not installed.exists()  # describing the sample does not generate it
+    code, out, err = run(capsys, "data", "verify")
+    assert code == 1 and "cannot verify the synthetic sample" in err and "`influence-lab data generate`" in err
+    assert not installed.exists()
 
 
 def test_verify_the_shipped_sample(capsys):
@@ -221,7 +254,8 @@ def test_a_missing_or_broken_sample_is_reported_without_traceback(capsys, tmp_pa
     empty = tmp_path / "nothing"
     empty.mkdir()
     code, out, err = run(capsys, "data", "info", "sample", "--sample-dir", str(empty))
-    assert code == 0 and "sample: not available locally" in out and "influence-lab data generate" in out
+    assert code == 0 and "sample: not available locally" in out
+    assert f"influence-lab data generate --out {empty}" in out
     code, out, err = run(capsys, "data", "verify", "--sample-dir", str(empty))
     assert code == 1 and "cannot verify the synthetic sample" in err and "MANIFEST.json" in err
 

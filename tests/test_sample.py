@@ -1,4 +1,5 @@
-"""The shipped sample: exact round trip, deterministic bytes, verification, clear errors, exact regeneration."""
+"""The shipped sample: exact round trip, deterministic bytes, verification, clear errors, exact regeneration;
+where it is found (checkout or cache) and its one-time generation into the cache without a checkout."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ import pytest
 from influence_lab import paths
 from influence_lab.contract import ContractError
 from influence_lab.datasets.hashing import sha256_of_content
+from influence_lab.datasets import sample as sample_module
 from influence_lab.datasets.sample import (
     MANIFEST_NAME,
     SAMPLE_FILES,
     FileCheck,
+    ensure_sample,
     generate_sample,
     load_sample,
     read_manifest,
@@ -146,8 +149,10 @@ def test_a_truncated_file_is_reported_against_the_manifest(small_dir):
 
 
 def test_missing_files_name_the_file_and_the_fix(tmp_path, small_dir):
-    with pytest.raises(FileNotFoundError, match="influence-lab data generate"):
+    with pytest.raises(FileNotFoundError, match="influence-lab data generate --out") as info:
         load_sample(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in str(info.value)
+    assert not (tmp_path / "nowhere").exists()  # an explicit folder is only read, never generated
     (small_dir / "events.csv.gz").unlink()
     with pytest.raises(FileNotFoundError, match="events.csv.gz"):
         load_sample(small_dir)
@@ -250,3 +255,131 @@ def test_naive_life_event_time_is_refused(tmp_path):
         load_sample(folder)
     assert err.value.column == "start" and err.value.rows == [0]
     assert "line 2 of the file" in str(err.value)
+
+
+# ---------------------------------------------------------------- where the sample is found, without a checkout
+
+
+@pytest.fixture
+def installed(tmp_path, monkeypatch):
+    """Run as if installed from a wheel: the package's parent is a bare site-packages, the cache is empty."""
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(paths, "project_root", lambda: site)
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    return tmp_path / "cache" / "sample"
+
+
+@pytest.fixture
+def small_default_world(monkeypatch):
+    """Make the default world a small one, so first-use generation takes a second, not twenty."""
+    from influence_lab.datasets import world
+
+    def small() -> WorldConfig:
+        return SMALL
+
+    small.from_dict = WorldConfig.from_dict  # what sample_config() calls
+    monkeypatch.setattr(world, "WorldConfig", small)
+
+
+def test_from_the_checkout_the_sample_is_data():
+    root = paths.project_root()
+    assert paths.checkout_root() == root and (root / "pyproject.toml").is_file()
+    assert paths.sample_dir() == root / "data" == paths.checkout_sample_dir() == paths.generate_dir()
+    assert paths.regenerate_hint() == "regenerate it with `influence-lab data generate` (or `make data`)"
+    assert ensure_sample() == root / "data"
+
+
+def test_without_a_checkout_the_sample_is_in_the_cache(installed, tmp_path):
+    assert paths.checkout_root() is None and paths.checkout_sample_dir() is None
+    assert paths.sample_dir() == installed == paths.cache_sample_dir() == paths.generate_dir()
+    assert paths.generate_command() == "influence-lab data generate"  # it writes to the cache by default
+    assert paths.generate_command(tmp_path / "a b") == f"influence-lab data generate --out '{tmp_path / 'a b'}'"
+    assert "make data" not in paths.regenerate_hint()
+
+
+def test_a_pyproject_of_another_project_is_not_a_checkout(installed):
+    root = paths.project_root()
+    (root / "data").mkdir()
+    (root / "data" / MANIFEST_NAME).write_text("{}")
+    (root / "pyproject.toml").write_text('[project]\nname = "something-else"\n')
+    assert paths.checkout_root() is None and paths.sample_dir() == installed
+    (root / "pyproject.toml").write_text("not toml [")
+    assert paths.checkout_root() is None
+
+
+def test_a_checkout_without_data_reads_the_cache_and_generate_restores_data(installed):
+    root = paths.project_root()
+    (root / "pyproject.toml").write_text('[project]\nname = "influence-lab"\n')
+    assert paths.checkout_root() == root and paths.checkout_sample_dir() is None
+    assert paths.sample_dir() == installed
+    assert paths.generate_dir() == root / "data"
+    assert paths.generate_command() == f"influence-lab data generate --out {installed}"
+    (root / "data").mkdir()
+    (root / "data" / MANIFEST_NAME).write_text("{}")
+    assert paths.sample_dir() == root / "data"
+
+
+def test_load_sample_generates_into_the_cache_once(installed, small_default_world, capsys):
+    dataset = load_sample()
+    err = capsys.readouterr().err
+    assert f"generating the synthetic sample (default world, seed {SMALL.seed}) once into {installed}" in err
+    assert "3/3" in err  # the progress bar's last step
+    assert sample_config(installed) == SMALL
+    assert all(c.ok for c in verify_sample(installed))
+    assert sorted(p.name for p in installed.parent.iterdir()) == ["sample"]  # no temporary folder left
+    assert sorted(p.name for p in installed.iterdir()) == sorted([MANIFEST_NAME, *SAMPLE_FILES.values()])
+    assert len(dataset.users) == SMALL.n_users + SMALL.n_fake_followers
+
+    again = load_sample()
+    assert capsys.readouterr().err == ""  # read, not generated again
+    pd.testing.assert_frame_equal(again.events, dataset.events)
+
+
+def test_the_cache_copy_is_byte_identical_to_generate_sample(installed, small_default_world, tmp_path):
+    ensure_sample()
+    generate_sample(tmp_path / "direct", config=SMALL)
+    for name in [*SAMPLE_FILES.values(), MANIFEST_NAME]:
+        assert (installed / name).read_bytes() == (tmp_path / "direct" / name).read_bytes(), name
+
+
+def test_an_interrupted_generation_leaves_no_half_sample(installed, small_default_world, monkeypatch):
+    real_write = sample_module.write_sample
+
+    def write_then_crash(dataset, directory, *, config=None):
+        (Path(directory) / "users.csv.gz").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sample_module, "write_sample", write_then_crash)
+    with pytest.raises(KeyboardInterrupt):
+        load_sample()
+    assert list(installed.parent.iterdir()) == []  # neither the sample folder nor the temporary one
+    monkeypatch.setattr(sample_module, "write_sample", real_write)
+    assert len(load_sample().users) > 0
+
+
+def test_an_explicit_folder_is_never_generated(installed, small_default_world):
+    with pytest.raises(FileNotFoundError) as info:
+        load_sample(installed)
+    message = str(info.value)
+    assert f"{installed / MANIFEST_NAME}: no sample manifest here" in message
+    assert "`influence-lab data generate`" in message  # writes exactly there without a checkout
+    assert not installed.exists()
+    with pytest.raises(FileNotFoundError, match="no sample manifest"):
+        verify_sample()  # verifying does not generate either
+
+
+def test_a_finished_copy_of_another_process_wins_and_a_stray_folder_is_replaced(installed, small_world, tmp_path):
+    write_sample(small_world, installed, config=SMALL)
+    before = (installed / MANIFEST_NAME).stat().st_mtime_ns
+    built = tmp_path / "built"
+    write_sample(small_world, built, config=SMALL)
+    sample_module._move_into_place(built, installed)
+    assert not built.exists() and (installed / MANIFEST_NAME).stat().st_mtime_ns == before
+
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    (stray / "notes.txt").write_text("not a sample")
+    write_sample(small_world, built, config=SMALL)
+    sample_module._move_into_place(built, stray)
+    assert not built.exists() and (stray / MANIFEST_NAME).is_file() and not (stray / "notes.txt").exists()

@@ -1,4 +1,10 @@
-"""The shipped synthetic sample in ``data/``: write it, regenerate it, load it, verify it.
+"""The synthetic sample: write it, regenerate it, load it, verify it.
+
+Where it lives (:func:`influence_lab.paths.sample_dir`): the checkout's
+``data/``, committed; or, for a package installed without a checkout (a
+wheel), ``sample/`` in the user cache, which :func:`load_sample` generates
+once on first use (the same seeded :func:`generate_sample`, so the content is
+byte-identical to ``data/``).
 
 The sample is the default synthetic world (:func:`influence_lab.datasets.world.generate_world`)
 stored as four gzipped CSV files and a ``MANIFEST.json``:
@@ -27,6 +33,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,7 +71,6 @@ MANIFEST_NAME = "MANIFEST.json"
 FORMAT = "influence-lab sample, gzipped CSV, version 1"
 FLOAT_FORMAT = "%.15g"
 _LINE_OFFSET = 2  # row 0 of a table is line 2 of its file (line 1 is the header)
-_HOW_TO_REGENERATE = "regenerate it with `influence-lab data generate` (or `make data`)"
 
 
 @dataclass(frozen=True)
@@ -204,16 +211,80 @@ def write_sample(dataset: Dataset, directory: str | Path, *, config: Any = None)
 
 
 def generate_sample(directory: str | Path | None = None, config: Any = None) -> dict[str, Any]:
-    """Generate the synthetic world and write it as the sample (default: the shipped ``data/``).
+    """Generate the synthetic world and write it as the sample; return the manifest.
 
-    This is what ``influence-lab data generate`` and ``make data`` run; with
-    the default config the content hashes equal the committed MANIFEST.json.
+    ``directory`` defaults to :func:`influence_lab.paths.generate_dir` (the
+    checkout's ``data/``, else the cache's sample folder). This is what
+    ``influence-lab data generate`` and ``make data`` run; with the default
+    config the content hashes equal the committed MANIFEST.json.
     """
     from influence_lab.datasets.world import WorldConfig, generate_world
 
     config = config or WorldConfig()
     dataset = generate_world(config)
-    return write_sample(dataset, Path(directory) if directory is not None else paths.sample_dir(), config=config)
+    return write_sample(dataset, Path(directory) if directory is not None else paths.generate_dir(), config=config)
+
+
+def _move_into_place(built: Path, target: Path) -> None:
+    """Rename the finished folder ``built`` to ``target``; a complete sample already there wins."""
+    for _ in range(3):
+        try:
+            os.rename(built, target)  # atomic; fails if target exists and is not empty
+            return
+        except OSError:
+            if (target / MANIFEST_NAME).is_file():  # another process finished first: keep its copy
+                shutil.rmtree(built, ignore_errors=True)
+                return
+            if not target.exists():
+                continue
+            # A folder without MANIFEST.json (not a sample, or left by hand): set it aside, then retry.
+            aside = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            os.replace(target, aside / target.name)
+            shutil.rmtree(aside, ignore_errors=True)
+    os.rename(built, target)  # raises with the reason if it still cannot be done
+
+
+def ensure_sample() -> Path:
+    """The default sample folder (:func:`influence_lab.paths.sample_dir`), generated first if it is missing.
+
+    From a checkout this is ``data/``, never generated here. Without one it is
+    the cache's sample folder: when it holds no ``MANIFEST.json`` the default
+    world is generated once (a one-line message on stderr says so and where,
+    with a progress bar), into a temporary folder beside it that is renamed into
+    place when complete, so an interrupted run leaves no half sample.
+    """
+    directory = paths.sample_dir()
+    if (directory / MANIFEST_NAME).is_file():  # the checkout's data/, or the cache's copy made earlier
+        return directory
+    from tqdm import tqdm
+
+    from influence_lab.datasets.world import WorldConfig, generate_world
+
+    config = WorldConfig()
+    print(
+        f"influence-lab: no checkout with data/, so generating the synthetic sample (default world, seed "
+        f"{config.seed}) once into {directory}; later loads read it from there.",
+        file=sys.stderr,
+        flush=True,
+    )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    built = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", suffix=".tmp", dir=directory.parent))
+    try:
+        with tqdm(total=3, desc="sample", unit="step", file=sys.stderr, leave=True) as bar:
+            bar.set_postfix_str("simulating the world")
+            dataset = generate_world(config)
+            bar.update()
+            bar.set_postfix_str("writing the files")
+            write_sample(dataset, built, config=config)
+            bar.update()
+            bar.set_postfix_str(f"moving into {directory}")
+            os.chmod(built, 0o755)
+            _move_into_place(built, directory)
+            bar.update()
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
+    return directory
 
 
 # --------------------------------------------------------------------------------------
@@ -226,11 +297,11 @@ def read_manifest(directory: str | Path | None = None) -> dict[str, Any]:
     directory = Path(directory) if directory is not None else paths.sample_dir()
     path = directory / MANIFEST_NAME
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no sample manifest here; {_HOW_TO_REGENERATE}.")
+        raise FileNotFoundError(f"{path}: no sample manifest here; {paths.regenerate_hint(directory)}.")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: not valid JSON ({error}); {_HOW_TO_REGENERATE}.") from error
+        raise ValueError(f"{path}: not valid JSON ({error}); {paths.regenerate_hint(directory)}.") from error
 
 
 _ARROW_TYPES = {
@@ -254,7 +325,7 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
     and line of a bad value instead of a bare parser error.
     """
     if not path.exists():
-        raise FileNotFoundError(f"{path}: sample file is missing; {_HOW_TO_REGENERATE}.")
+        raise FileNotFoundError(f"{path}: sample file is missing; {paths.regenerate_hint(path.parent)}.")
     columns = entry["columns"]
     names = [c["name"] for c in columns]
     with gzip.open(path, "rt", encoding="utf-8") as handle:
@@ -263,7 +334,7 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
     if extra:
         raise ContractError(
             f"{path}: column(s) {extra} are not listed in MANIFEST.json, and would be ignored. How to fix: keep your "
-            f"own columns in a file of your own, or {_HOW_TO_REGENERATE}.",
+            f"own columns in a file of your own, or {paths.regenerate_hint(path.parent)}.",
             table=entry.get("table", "?"),
             column=extra[0],
             source=str(path),
@@ -290,7 +361,8 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
         missing = [n for n in names if n not in df.columns]
         if missing:
             raise ContractError(
-                f"{path}: missing column(s) {missing} that MANIFEST.json lists; {_HOW_TO_REGENERATE}.",
+                f"{path}: missing column(s) {missing} that MANIFEST.json lists; "
+                f"{paths.regenerate_hint(path.parent)}.",
                 table=entry.get("table", "?"),
                 column=missing[0],
                 source=str(path),
@@ -304,7 +376,7 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
                     row = int(np.flatnonzero(bad)[0])
                     raise ContractError(
                         f"{path}: column '{name}': row {row} (line {row + _LINE_OFFSET} of the file) holds "
-                        f"{df[name].iloc[row]!r}, not a number.\nHow to fix: {_HOW_TO_REGENERATE}.",
+                        f"{df[name].iloc[row]!r}, not a number.\nHow to fix: {paths.regenerate_hint(path.parent)}.",
                         table=entry.get("table", "?"),
                         column=name,
                         rows=[row],
@@ -332,7 +404,7 @@ def _check_rows(path: Path, df: pd.DataFrame, entry: dict[str, Any]) -> None:
     if len(df) != entry["rows"]:
         raise ContractError(
             f"{path}: {len(df):,} rows, but MANIFEST.json records {entry['rows']:,}: the file was cut short or "
-            f"edited. Run `influence-lab data verify`, then {_HOW_TO_REGENERATE}.",
+            f"edited. Run `influence-lab data verify`, then {paths.regenerate_hint(path.parent)}.",
             table=entry.get("table", "?"),
             source=str(path),
         )
@@ -344,7 +416,7 @@ def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> 
     missing = [c for c in required if c not in df.columns]
     if missing:
         raise ContractError(
-            f"{path}: missing column(s) {missing}; {_HOW_TO_REGENERATE}.",
+            f"{path}: missing column(s) {missing}; {paths.regenerate_hint(path.parent)}.",
             table="true_life_events", column=missing[0], source=str(path),
         )
     out = df.copy()
@@ -364,7 +436,7 @@ def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> 
             row = int(np.flatnonzero(bad)[0])
             raise ContractError(
                 f"{path}: column '{column}': {int(bad.sum())} row(s) {problem}; first at row {row} "
-                f"(line {row + _LINE_OFFSET}).\nHow to fix: {_HOW_TO_REGENERATE}.",
+                f"(line {row + _LINE_OFFSET}).\nHow to fix: {paths.regenerate_hint(path.parent)}.",
                 table="true_life_events", column=column, rows=np.flatnonzero(bad)[:100], source=str(path),
             )
     out["user_id"] = out["user_id"].astype(ID_DTYPE)
@@ -374,13 +446,18 @@ def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> 
 
 
 def load_sample(directory: str | Path | None = None) -> Dataset:
-    """Load the sample (default: the shipped ``data/``) as a validated :class:`Dataset`.
+    """Load the sample as a validated :class:`Dataset`.
+
+    Without ``directory``: the checkout's ``data/``, or else the cache's copy,
+    generated there on first use (see :func:`ensure_sample`). An explicit
+    ``directory`` is only read: a missing sample there raises
+    ``FileNotFoundError`` saying which command writes it.
 
     Every table goes through the contract's validators, with errors naming the
     file and line; row counts are checked against MANIFEST.json. Content hashes
     are not recomputed here (see :func:`verify_sample`).
     """
-    directory = Path(directory) if directory is not None else paths.sample_dir()
+    directory = Path(directory) if directory is not None else ensure_sample()
     manifest = read_manifest(directory)
     files = manifest.get("files", {})
     tables: dict[str, pd.DataFrame] = {}
@@ -389,7 +466,9 @@ def load_sample(directory: str | Path | None = None) -> Dataset:
         if entry is None:
             if table == "true_life_events":
                 continue
-            raise FileNotFoundError(f"{directory / MANIFEST_NAME}: lists no {file_name}; {_HOW_TO_REGENERATE}.")
+            raise FileNotFoundError(
+                f"{directory / MANIFEST_NAME}: lists no {file_name}; {paths.regenerate_hint(directory)}."
+            )
         path = directory / file_name
         df = _read_table(path, {**entry, "table": table})
         _check_rows(path, df, entry)
@@ -429,8 +508,11 @@ def verify_sample(directory: str | Path | None = None) -> list[FileCheck]:
 
 
 def sample_config(directory: str | Path | None = None) -> Any:
-    """The :class:`~influence_lab.datasets.world.WorldConfig` recorded in the sample's manifest (None if absent)."""
+    """The :class:`~influence_lab.datasets.world.WorldConfig` recorded in the sample's manifest (None if absent).
+
+    Without ``directory`` it reads the sample :func:`load_sample` reads (generating it first if needed).
+    """
     from influence_lab.datasets.world import WorldConfig
 
-    config = read_manifest(directory).get("config")
+    config = read_manifest(directory if directory is not None else ensure_sample()).get("config")
     return WorldConfig.from_dict(config) if config else None
