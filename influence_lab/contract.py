@@ -100,6 +100,49 @@ def _row_label(position: int, line_offset: int | None) -> str:
     return f"row {position} (line {position + line_offset} of the file)"
 
 
+def _plain(value):
+    """A numpy scalar as the Python value it holds (``-1.0``, not ``np.float64(-1.0)``), for messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def offending_rows(
+    *,
+    table: str,
+    column: str,
+    positions,
+    n_rows: int | None,
+    problem: str,
+    fix: str,
+    source: str | None = None,
+    values=None,
+    line_offset: int | None = None,
+) -> str:
+    """The one format of a bad-rows message: source and table, column, n of N rows, the first rows, how to fix.
+
+    ``positions`` are 0-based row positions; ``values`` (indexable by position)
+    adds each shown row's value; ``line_offset`` turns a position into a line
+    of the source file. Every loader and check of the package words its
+    errors through this function."""
+    positions = np.asarray(positions, dtype=np.int64)
+    shown = []
+    for pos in positions[:_MAX_SHOWN]:
+        value = "" if values is None else f": {column}={_plain(values[int(pos)])!r}"
+        shown.append(f"  {_row_label(int(pos), line_offset)}{value}")
+    more = "" if len(positions) <= _MAX_SHOWN else f"\n  ... and {len(positions) - _MAX_SHOWN:,} more"
+    of = f" of {n_rows:,}" if n_rows is not None else ""
+    return (
+        f"{_where(source, table)}: column '{column}': {len(positions):,}{of} rows {problem}. "
+        f"First offending rows:\n" + "\n".join(shown) + more + f"\nHow to fix: {fix}"
+    )
+
+
+def rows_error(*, table: str, column: str, positions, source: str | None = None, **message) -> ContractError:
+    """A :class:`ContractError` worded by :func:`offending_rows`, carrying the table, column, rows and source."""
+    positions = np.asarray(positions, dtype=np.int64)
+    text = offending_rows(table=table, column=column, positions=positions, source=source, **message)
+    return ContractError(text, table=table, column=column, rows=positions[:100], source=source)
+
+
 def _fail(
     df: pd.DataFrame,
     mask: np.ndarray,
@@ -111,17 +154,10 @@ def _fail(
     source: str | None,
     line_offset: int | None,
 ) -> None:
-    positions = np.flatnonzero(mask)
-    shown = []
-    for pos in positions[:_MAX_SHOWN]:
-        value = df[column].iloc[pos]
-        shown.append(f"  {_row_label(int(pos), line_offset)}: {column}={value!r}")
-    more = "" if len(positions) <= _MAX_SHOWN else f"\n  ... and {len(positions) - _MAX_SHOWN} more"
-    message = (
-        f"{_where(source, table)}: column '{column}': {len(positions):,} of {len(df):,} "
-        f"rows {problem}. First offending rows:\n" + "\n".join(shown) + more + f"\nHow to fix: {fix}"
+    raise rows_error(
+        table=table, column=column, positions=np.flatnonzero(mask), n_rows=len(df), problem=problem, fix=fix,
+        source=source, values=df[column].array, line_offset=line_offset,
     )
-    raise ContractError(message, table=table, column=column, rows=positions[:100], source=source)
 
 
 def _require_columns(

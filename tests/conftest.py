@@ -1,4 +1,5 @@
-"""Shared fixtures: the real datasets, read through a local mirror and loaded once per test session.
+"""Shared fixtures: the shipped synthetic world and the real datasets (through a local mirror), each loaded once
+per test session.
 
 The mirror is ``$INFLUENCE_LAB_MIRROR`` if set, else ``../shared/datasets`` beside
 the checkout. Without it, real-data tests are skipped with the reason, except
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from influence_lab.datasets import snap
-
 from influence_lab import paths
+from influence_lab.datasets import snap
+from influence_lab.datasets.sample import load_sample
 
 DEFAULT_MIRROR = paths.project_root().parent / "shared" / "datasets"
 
@@ -56,3 +57,9 @@ def higgs(real_data_env):
 def collegemsg(real_data_env):
     """SNAP CollegeMsg, loaded once per session."""
     return snap.load_collegemsg()
+
+
+@pytest.fixture(scope="session")
+def world():
+    """The shipped synthetic sample (data/), loaded and validated once per session; tests must not modify it."""
+    return load_sample()

@@ -5,18 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from influence_lab.scoring import recipes as scores
-from influence_lab.datasets.sample import load_sample
+from influence_lab.scoring import recipes
 from influence_lab.datasets.world import CASE_USERS
 
 
-@pytest.fixture(scope="module")
-def world():
-    return load_sample()
-
-
 def klout(world, day: str) -> pd.Series:
-    return scores.score_dataset(world, "klout", as_of=pd.Timestamp(f"{day}T23:59:59Z"), curve="pre2012")["score"]
+    return recipes.score_dataset(world, "klout", as_of=pd.Timestamp(f"{day}T23:59:59Z"), curve="pre2012")["score"]
 
 
 def test_blogger_starts_in_the_low_60s_and_dips_while_busy(world):

@@ -8,8 +8,11 @@ import pytest
 from scipy import stats
 
 from influence_lab.studies import compare
+from influence_lab.studies import stats as lab_stats
 
-from influence_lab.scoring import features, recipes as scores
+from influence_lab.scoring import features, recipes
+from influence_lab.scoring.calibration import CURVES
+from influence_lab.scoring.events import day_end
 from influence_lab.scoring.recipes import KloutStyle, score_dataset
 
 
@@ -85,9 +88,9 @@ def test_top_k_overlap_and_distinct_by_hand():
 
 def test_bootstrap_estimate_and_replicates_match_scipy(tied_table):
     x, y = tied_table["a"], tied_table["d"]
-    est = compare.bootstrap_correlation(x, y, n_boot=50, seed=11, block=7)
+    est = lab_stats.bootstrap_correlation(x, y, n_boot=50, seed=11, block=7)
     assert est.estimate == pytest.approx(stats.spearmanr(x, y).statistic, abs=1e-12)
-    indices = compare.bootstrap_indices(len(x), 50, 11)
+    indices = lab_stats.bootstrap_indices(len(x), 50, 11)
     for i in (0, 23, 49):  # blocks of 7: first, middle, last replicate
         expected = stats.spearmanr(x.to_numpy()[indices[i]], y.to_numpy()[indices[i]]).statistic
         assert est.replicates[i] == pytest.approx(expected, abs=1e-12)
@@ -97,24 +100,24 @@ def test_bootstrap_estimate_and_replicates_match_scipy(tied_table):
 
 def test_bootstrap_pearson_and_sample_size(tied_table):
     x, y = tied_table["a"], tied_table["b"]
-    est = compare.bootstrap_correlation(x, y, method="pearson", n_boot=30, seed=2, sample_size=39)
+    est = lab_stats.bootstrap_correlation(x, y, method="pearson", n_boot=30, seed=2, sample_size=39)
     assert est.estimate == pytest.approx(stats.pearsonr(x, y).statistic, abs=1e-12)
-    indices = compare.bootstrap_indices(len(x), 30, 2, 39)
+    indices = lab_stats.bootstrap_indices(len(x), 30, 2, 39)
     assert indices.shape == (30, 39)
     expected = stats.pearsonr(x.to_numpy()[indices[4]], y.to_numpy()[indices[4]]).statistic
     assert est.replicates[4] == pytest.approx(expected, abs=1e-12)
     # smaller samples: a wider interval than full-size resamples
     wide = est.high - est.low
-    full = compare.bootstrap_correlation(x, y, method="pearson", n_boot=30, seed=2)
+    full = lab_stats.bootstrap_correlation(x, y, method="pearson", n_boot=30, seed=2)
     assert wide > full.high - full.low
 
 
 def test_bootstrap_is_seeded_and_drops_nan_pairs(tied_table):
     x = tied_table["a"].copy()
     x.iloc[:10] = np.nan
-    one = compare.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=9)
-    two = compare.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=9)
-    other = compare.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=10)
+    one = lab_stats.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=9)
+    two = lab_stats.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=9)
+    other = lab_stats.bootstrap_spearman(x, tied_table["c"], n_boot=40, seed=10)
     assert one.n == len(x) - 10
     np.testing.assert_array_equal(one.replicates, two.replicates)
     assert not np.array_equal(one.replicates, other.replicates)
@@ -122,9 +125,9 @@ def test_bootstrap_is_seeded_and_drops_nan_pairs(tied_table):
 
 def test_bootstrap_rejects_bad_input():
     with pytest.raises(ValueError, match="method"):
-        compare.bootstrap_correlation([1, 2, 3], [1, 2, 3], method="kendall")
+        lab_stats.bootstrap_correlation([1, 2, 3], [1, 2, 3], method="kendall")
     with pytest.raises(ValueError, match="at least 3"):
-        compare.bootstrap_correlation([1, np.nan, 3], [1, 2, 3])
+        lab_stats.bootstrap_correlation([1, np.nan, 3], [1, 2, 3])
 
 
 def test_tracking_table_matches_scipy(tied_table):
@@ -156,7 +159,7 @@ def test_feature_profile_percentiles():
 def test_label():
     assert compare.label("klout") == "Klout-style"
     assert compare.label("unique_engagers") == "unique engagers"
-    assert set(compare.RECIPE_LABELS) == set(scores.RECIPES)  # one registry of recipes: every one has a label
+    assert set(compare.RECIPE_LABELS) == set(recipes.RECIPES)  # one registry of recipes: every one has a label
 
 
 def test_simplex_weights_sum_to_one():
@@ -167,7 +170,7 @@ def test_simplex_weights_sum_to_one():
 
 
 def test_weight_grid_refits_and_reach_only_orders_by_engagers(small_world):
-    as_of = features.day_end("2012-06-30")
+    as_of = day_end("2012-06-30")
     feats = features.user_features(small_world, as_of=as_of, columns=KloutStyle.required_features)
     engaged = feats.index[feats["reactions_received"] > 0]
     default = compare.weight_grid(feats, pd.DataFrame([KloutStyle().get_params()])[
@@ -182,21 +185,22 @@ def test_weight_grid_refits_and_reach_only_orders_by_engagers(small_world):
 
 
 def test_explain_klout_adds_up(small_world):
-    as_of = features.day_end("2012-06-30")
-    scored = score_dataset(small_world, "klout", as_of=as_of, with_features=True)
+    as_of = day_end("2012-06-30")
+    model = KloutStyle()
+    scored = score_dataset(small_world, model, as_of=as_of, with_features=True)
     user = scored["score"].idxmax()
-    table = compare.explain_klout(scored, scored.attrs["model"], user)
+    table = compare.explain_klout(scored, model, user)
     assert table["points"].sum() == pytest.approx(scored.loc[user, "score"])
     assert table.attrs["score"] == pytest.approx(scored.loc[user, "score"])
     assert table.loc["reach", "component_value"] == pytest.approx(np.log1p(scored.loc[user, "unique_engagers"]))
     with pytest.raises(KeyError, match="not in the features"):
-        compare.explain_klout(scored, scored.attrs["model"], "nobody")
+        compare.explain_klout(scored, model, "nobody")
 
 
 def test_score_all_recipes_and_curves(small_world):
-    as_of = features.day_end("2012-06-30")
+    as_of = day_end("2012-06-30")
     table = compare.score_all_recipes(small_world, as_of)
-    assert set(scores.RECIPES) <= set(table.columns) and "followers" in table.columns
+    assert set(recipes.RECIPES) <= set(table.columns) and "followers" in table.columns
     direct = score_dataset(small_world, "kred", as_of=as_of)["score"]
     pd.testing.assert_series_equal(table["kred"], direct, check_names=False)
     curves = compare.score_on_curves(small_world, as_of)

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from influence_lab.studies import decay
+from influence_lab.scoring.recipes import make_recipe
+from influence_lab.studies import decay, stats
 from influence_lab.contract import Dataset, validate_events
 
 DAY = pd.Timedelta(days=1)
@@ -128,9 +129,11 @@ def test_a_full_window_break_hits_the_floor_and_recovers_when_the_window_refills
 
 def test_paths_agree_again_once_the_break_has_left_the_window(steady):
     first, last = START + 99 * DAY, START + 170 * DAY
-    unaltered = decay.score_paths(steady, ["star"], start=first, end=last, calibration_day=first, window_days=30)
+    model = make_recipe("klout")
+    unaltered = decay.score_paths(steady, ["star"], start=first, end=last, calibration_day=first, window_days=30,
+                                  recipe=model)
     altered_events = decay.idle_events(steady.events, ["star"], START + 100 * DAY, 20)
-    altered = decay.score_paths(altered_events, ["star"], start=first, end=last, recipe=unaltered.attrs["model"],
+    altered = decay.score_paths(altered_events, ["star"], start=first, end=last, recipe=model,
                                 window_days=30)
     gap = (unaltered - altered).loc["star"]
     assert gap.iloc[20] > 0  # last idle day
@@ -146,11 +149,12 @@ def test_decay_loses_less_than_the_window_for_a_full_window_break(experiment):
 def test_calibration_is_held_fixed_so_an_untouched_user_does_not_move(steady):
     both = decay.idle_experiment(steady, ["star"], start=START + 100 * DAY, end=START + 150 * DAY, idle_days=(14,),
                                  variants={"window": {"window_days": 30}})
+    model = make_recipe("klout")
     alone = decay.score_paths(steady, ["control"], start=START + 99 * DAY, end=START + 150 * DAY,
-                              calibration_day=START + 99 * DAY, window_days=30)
+                              calibration_day=START + 99 * DAY, window_days=30, recipe=model)
     altered = decay.idle_events(steady.events, ["star"], START + 100 * DAY, 14)
     moved = decay.score_paths(altered, ["control"], start=START + 99 * DAY, end=START + 150 * DAY,
-                              recipe=alone.attrs["model"], window_days=30)
+                              recipe=model, window_days=30)
     pd.testing.assert_frame_equal(alone, moved, check_like=True)
     assert both["loss"].iloc[0] > 0
 
@@ -190,10 +194,10 @@ def test_idle_experiment_gain_columns(experiment):
 
 def test_bootstrap_median_is_seeded_and_brackets_the_median():
     values = np.random.default_rng(0).normal(5, 2, 200)
-    first = decay.bootstrap_median(values, seed=1)
-    assert first == decay.bootstrap_median(values, seed=1)
+    first = stats.bootstrap_median(values, seed=1)
+    assert first == stats.bootstrap_median(values, seed=1)
     assert first[1] < first[0] < first[2]
-    assert np.isnan(decay.bootstrap_median(np.array([np.nan]))[0])
+    assert np.isnan(stats.bootstrap_median(np.array([np.nan]))[0])
 
 
 def _summary(losses: dict[str, list[float]]) -> pd.DataFrame:

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from influence_lab.contract import Dataset, validate_events
-from influence_lab.scoring.features import FEATURES, day_end, features_table, user_features
+from influence_lab.scoring.events import day_end
+from influence_lab.scoring.features import FEATURES, features_table, user_features
 
 BASE = pd.Timestamp("2012-01-01", tz="UTC")
 KINDS = ["post", "reshare", "like", "reply", "mention", "follow", "unfollow"]

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from influence_lab.scoring.recipes import make_recipe
 from influence_lab.studies import decay
 
 from influence_lab.datasets import world as simulate
-from influence_lab.datasets.sample import load_sample
 
 SPLIT = pd.Timestamp("2012-04-15", tz="UTC")
 BREAK_START = SPLIT + pd.Timedelta(days=1)
@@ -22,15 +22,15 @@ BLOGGER = simulate.CASE_USERS["blogger"]
 
 
 @pytest.fixture(scope="module")
-def world():
-    return load_sample()
+def story_models():
+    return {name: make_recipe("klout") for name in decay.VARIANTS}
 
 
 @pytest.fixture(scope="module")
-def story(world):
+def story(world, story_models):
     return {
         name: decay.score_paths(world, [BLOGGER], start="2012-01-01", end="2012-12-31", calibration_day=SPLIT,
-                                components=True, **memory)
+                                recipe=story_models[name], components=True, **memory)
         for name, memory in decay.VARIANTS.items()
     }
 
@@ -116,10 +116,12 @@ def experiment_numbers(sample, results, summary) -> dict:
 
 def example_numbers(world) -> dict:
     """The blogger's month off (figure title and the say() cell after it)."""
+    models = {name: make_recipe("klout") for name in decay.VARIANTS}
     example = {name: decay.idle_pair(world, BLOGGER, start=BREAK_START, idle_days=30, calibration_day=SPLIT,
-                                     end="2012-12-31", **memory) for name, memory in decay.VARIANTS.items()}
+                                     end="2012-12-31", recipe=models[name], **memory)
+               for name, memory in decay.VARIANTS.items()}
     gap = example["90-day window"][0].set_index("day")["score"] - example["90-day window"][1].set_index("day")["score"]
-    normal, idle = (decay.dip_components(p, SPLIT, gap.idxmin()).iloc[1] for p in example["90-day window"])
+    normal, idle = (decay.dip_components(p, SPLIT, gap.idxmin(), model=models["90-day window"]).iloc[1] for p in example["90-day window"])
     after = gap.to_numpy()[None, 30:]
     return {
         "max_loss": gap.max(), "max_gain": -gap.min(), "gain_day": gap.idxmin(),
@@ -150,9 +152,10 @@ def test_nb03_without_amplification_the_dip_grows(weighted_dips):
     assert weighted_dips["amplification 0"] > weighted_dips["default"]
 
 
-def test_nb03_reactions_per_post_rise_while_counts_fall(story, spring_dips):
+def test_nb03_reactions_per_post_rise_while_counts_fall(story, story_models, spring_dips):
     # "his distinct engagers changed by -x%, standing-weighted reactions by -y%, reactions per item by +z%"
-    table = decay.dip_components(story["90-day window"], SPLIT, spring_dips["90-day window"]["low_day"])
+    table = decay.dip_components(story["90-day window"], SPLIT, spring_dips["90-day window"]["low_day"],
+                                 model=story_models["90-day window"])
     change = table.iloc[1] / table.iloc[0] - 1
     assert change["reactions_per_item"] > 0
     assert change["distinct_engagers"] < 0 and change["standing_weighted_reactions"] < 0
@@ -311,8 +314,9 @@ def test_nb03_story_numbers(world, story):
     assert values["largest_rise_day"] == values["viral_day"]
 
 
-def test_nb03_component_numbers(story, spring_dips):
-    table = decay.dip_components(story["90-day window"], SPLIT, spring_dips["90-day window"]["low_day"])
+def test_nb03_component_numbers(story, story_models, spring_dips):
+    table = decay.dip_components(story["90-day window"], SPLIT, spring_dips["90-day window"]["low_day"],
+                                 model=story_models["90-day window"])
     change = table.iloc[1] / table.iloc[0] - 1
     assert change["distinct_engagers"] == pytest.approx(-0.404, abs=0.003)
     assert change["standing_weighted_reactions"] == pytest.approx(-0.529, abs=0.003)
@@ -387,7 +391,7 @@ def test_nb03_memory_grid_numbers(world):
 def test_nb03_collegemsg_numbers(college_quiet):
     community, quiet = college_quiet
     fixed = community["90-day window, fixed"]
-    day = fixed.attrs["model"].calibration_day_
+    day = fixed.attrs["calibration_day"]
     # "On the calibration day (18 July 2004) 1,718 users had a message in their window"; figure: peak on 16 July
     assert day == pd.Timestamp("2004-07-18", tz="UTC") and int((fixed[day] > 1).sum()) == 1718
     assert fixed.median().idxmax() == pd.Timestamp("2004-07-16", tz="UTC")

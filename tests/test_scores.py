@@ -11,11 +11,9 @@ from hypothesis import strategies as st
 
 from influence_lab.contract import Dataset
 from influence_lab.scoring.features import user_features
-from influence_lab.scoring.graph import LogScale
+from influence_lab.scoring.calibration import CURVES, CalibrationCurve, LogScale
 from influence_lab.scoring.recipes import (
-    CURVES,
     RECIPES,
-    CalibrationCurve,
     KloutStyle,
     KredStyle,
     NetworkScore,
@@ -31,7 +29,7 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 
 
 def features_for(model, events, **kwargs):
-    return user_features(events, **model.feature_kwargs(), **kwargs)
+    return user_features(events, params=model.feature_params(), with_pagerank="pagerank" in model.required_features, **kwargs)
 
 
 # ------------------------------------------------------------------- all recipes
@@ -159,9 +157,9 @@ def test_no_engagement_gets_the_floor_and_weights_matter():
     rows = [(0, "a", None, "post", "p1", None), (10, "b", "a", "like", "p1", None), (20, "c", "b", "like", None, None)]
     rows += [(30 + i, f"f{i}", "c", "reply", None, None) for i in range(3)]
     events = make_events(rows)
-    scored = score_dataset(events, "klout")
+    model = KloutStyle()
+    scored = score_dataset(events, model)
     assert scored.loc["f0", "score"] == 1.0
-    model = scored.attrs["model"]
     assert model.is_fitted and model.curve_.population_size_ == 3
     reach_only = score_dataset(events, "klout", reach_weight=1, amplification_weight=0, network_weight=0)
     assert reach_only.loc["c", "score"] > reach_only.loc["a", "score"]
@@ -178,7 +176,8 @@ def test_fitted_recipe_keeps_its_calibration():
     knots = model.curve_.knots_.copy()
     later = score_dataset(events, model, as_of=BASE + pd.Timedelta(days=10))
     np.testing.assert_array_equal(model.curve_.knots_, knots)
-    assert later.attrs["model"] is model
+    assert model.population_size_ == len(user_features(events))  # not refitted on the later population
+    assert "model" not in later.attrs  # the fitted recipe stays on the instance, not in the frame
     with pytest.raises(RuntimeError, match="fitted"):
         score_dataset(events, KloutStyle(), refit=False)
     with pytest.raises(ValueError, match="not both"):
@@ -238,7 +237,7 @@ def test_kred_points_communities_and_bonus():
     rows += [(day + 2, "b", "a", "like", None, None), (day + 3, "a", "b", "mention", None, None)]
     events = make_events(rows)
     model = KredStyle(big_actor_followers=2, community={"a": "one", "star": "one", "b": "two"})
-    features = user_features(events, **model.feature_kwargs())
+    features = user_features(events, params=model.feature_params(), with_pagerank="pagerank" in model.required_features)
     scored = model.fit(features).transform(features)
     # a: reshare by star (3 followers > 2: 20 points) + reply (10) + like (1)
     assert scored.loc["a", "points"] == 31
@@ -323,20 +322,21 @@ def test_snp_by_hand():
     rows += [(10 + i, follower, "A", "follow", None, None) for i, follower in enumerate("BCD")]
     rows += [(20, "B", "A", "reshare", "p0", None), (21, "C", "A", "reshare", "p0", None)]
     rows += [(22, "C", "A", "reply", "p1", None), (23, "D", "A", "mention", None, None)]
-    scored = score_dataset(make_events(rows), "snp")
+    model = SocialNetworkingPotential()
+    scored = score_dataset(make_events(rows), model)
     # Ir = {B, C, D} / 3 followers = 1; RMr = (1 reshared + 1 replied) / 4 posts = 0.5
     assert scored.loc["A", "interactor_ratio"] == 1.0
     assert scored.loc["A", "reshare_reply_ratio"] == 0.5
     assert scored.loc["A", "score"] == 0.75
-    assert scored.attrs["model"].basis_["followers"] == "follow events"
+    assert model.basis_["followers"] == "follow events"
 
 
 def test_snp_without_followers_or_post_ids_uses_documented_proxies():
     # Higgs-like: reshares and mentions only, no post ids, no follows
     rows = [(0, "B", "A", "reshare", None, None), (1, "C", "A", "mention", None, None)]
     rows += [(2, "A", "C", "reply", None, None), (3, "B", "A", "reshare", None, None)]
-    scored = score_dataset(make_events(rows), "snp")
-    model = scored.attrs["model"]
+    model = SocialNetworkingPotential()
+    scored = score_dataset(make_events(rows), model)
     assert not model.uses_followers_ and not model.uses_post_ids_
     assert "proxy" in model.basis_["followers"] and "proxy" in model.basis_["posts"]
     # A: Ir = 2 interactors / audience 2; RMr = min(1, 2 reshares / 1 item) + 0 replies
@@ -362,7 +362,6 @@ def test_network_score_is_log_scaled_networkx_pagerank():
     np.testing.assert_allclose(scored.loc[expected.index, "pagerank"], expected, rtol=1e-6)
     mapped = LogScale().fit(expected.to_numpy()).transform(expected.to_numpy())
     np.testing.assert_allclose(scored.loc[expected.index, "score"], mapped, atol=1e-4)
-    assert isinstance(scored.attrs["model"], NetworkScore)
 
 
 # ------------------------------------------------------------------------ Robust
@@ -428,25 +427,28 @@ def test_unknown_recipe_and_missing_features():
 
 
 @pytest.fixture(scope="module")
-def world():
+def generated_world():
     from influence_lab.datasets.world import WorldConfig, generate_world
 
     return generate_world(WorldConfig(n_users=300, n_fake_followers=300, seed=3))
 
 
 @pytest.mark.parametrize("name", sorted(RECIPES))
-def test_every_recipe_on_a_generated_world(world, name):
-    scored = score_dataset(world, name)
-    low, high = make_recipe(name).scale
+def test_every_recipe_on_a_generated_world(generated_world, name):
+    world = generated_world
+    model = make_recipe(name)
+    scored = score_dataset(world, model)
+    low, high = model.scale
     assert len(scored) == len(world.users)
     assert scored["score"].notna().all() and scored["score"].between(low, high).all()
     # the ground truth is in the users table; removing it changes nothing
     pd.testing.assert_frame_equal(scored, score_dataset(world.without_truth(), name))
-    explained = scored.attrs["model"].explain(user_features(world, **scored.attrs["model"].feature_kwargs()))
+    explained = model.explain(user_features(world, params=model.feature_params(), with_pagerank="pagerank" in model.required_features))
     np.testing.assert_allclose(explained.drop(columns="score").sum(axis=1), explained["score"], atol=1e-9)
 
 
-def test_generated_world_floor_and_robust_score_against_bots(world):
+def test_generated_world_floor_and_robust_score_against_bots(generated_world):
+    world = generated_world
     klout = score_dataset(world, "klout")
     robust = score_dataset(world, "robust")
     persona = world.users.set_index("user_id")["persona"].astype(str)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from influence_lab.scoring.features import day_end
-from influence_lab.scoring.recipes import KloutStyle, score_dataset
+from influence_lab.scoring.events import day_end
+from influence_lab.scoring.recipes import KloutStyle, make_recipe, score_dataset
 from influence_lab.scoring.timeline import score_timeline
 from test_features import event_tables, make_events
 
@@ -17,8 +17,7 @@ DAY = 86_400
 BASE_DAY = pd.Timestamp("2012-01-01", tz="UTC")
 
 
-def _compare_day(timeline: pd.DataFrame, events: pd.DataFrame, day: pd.Timestamp, **kwargs) -> None:
-    model = timeline.attrs["model"]
+def _compare_day(timeline: pd.DataFrame, events: pd.DataFrame, day: pd.Timestamp, model, **kwargs) -> None:
     direct = score_dataset(events, model, as_of=day_end(day), refit=False, **kwargs)
     on_day = timeline[timeline["day"] == day].set_index("user_id")
     assert sorted(on_day.index) == sorted(direct.index)
@@ -54,7 +53,9 @@ def test_timeline_day_equals_direct_scoring(events, case, picks):
     recipe, kwargs = case
     first = events["timestamp"].min().floor("D")
     last = events["timestamp"].max().floor("D") + pd.Timedelta(days=5)
-    timeline = score_timeline(events, recipe, start=first, end=last, components=True, **kwargs)
+    memory = {k: v for k, v in kwargs.items() if k in ("window_days", "half_life_days")}
+    model = make_recipe(recipe, **{k: v for k, v in kwargs.items() if k not in memory})
+    timeline = score_timeline(events, model, start=first, end=last, components=True, **memory)
     days = pd.date_range(first, last, freq="D")
     direct_kwargs = {"half_life_days": kwargs["half_life_days"]} if "half_life_days" in kwargs else {
         "window_days": kwargs["window_days"]
@@ -67,18 +68,20 @@ def test_timeline_day_equals_direct_scoring(events, case, picks):
         edges = edges[(edges >= first) & (edges <= last)].drop_duplicates()
         chosen |= set(edges.sample(min(len(edges), 8), random_state=picks[0]))
     for day in sorted(chosen):
-        _compare_day(timeline, events, day, **direct_kwargs)
+        _compare_day(timeline, events, day, model, **direct_kwargs)
 
 
 def test_calibration_is_fitted_once_on_the_reference_day():
     rows = [(DAY * (i % 50) + i, f"e{i % 9}", f"t{i % 4}", "like", None, None) for i in range(200)]
     events = make_events(rows)
-    timeline = score_timeline(events, "klout", start="2012-01-10", end="2012-02-10", calibration_day="2012-01-20")
-    model = timeline.attrs["model"]
-    assert model.calibration_day_ == pd.Timestamp("2012-01-20", tz="UTC")
-    reference = score_dataset(events, KloutStyle(), as_of=day_end("2012-01-20"))
-    np.testing.assert_allclose(model.curve_.knots_, reference.attrs["model"].curve_.knots_)
-    _compare_day(timeline, events, pd.Timestamp("2012-02-03", tz="UTC"))
+    model = KloutStyle()
+    timeline = score_timeline(events, model, start="2012-01-10", end="2012-02-10", calibration_day="2012-01-20")
+    assert timeline.attrs["calibration_day"] == pd.Timestamp("2012-01-20", tz="UTC")
+    assert model.fitted_as_of_ == day_end("2012-01-20")
+    reference = KloutStyle()
+    score_dataset(events, reference, as_of=day_end("2012-01-20"))
+    np.testing.assert_allclose(model.curve_.knots_, reference.curve_.knots_)
+    _compare_day(timeline, events, pd.Timestamp("2012-02-03", tz="UTC"), model)
 
 
 def test_wide_and_long_agree_and_users_restrict_rows():
@@ -108,11 +111,11 @@ def test_users_table_rows_follow_account_creation_as_direct_scoring_does():
     created.update(newcomer=BASE_DAY + pd.Timedelta(days=20, hours=5), idle_new=BASE_DAY + pd.Timedelta(days=25))
     users = pd.DataFrame({"user_id": list(created) + ["idle_unknown"], "created_at": list(created.values()) + [pd.NaT]})
     data = Dataset("t", users, events)
-    wide = score_timeline(data, "klout", window_days=30, start="2012-01-01", end="2012-02-20", format="wide")
+    model = KloutStyle()
+    wide = score_timeline(data, model, window_days=30, start="2012-01-01", end="2012-02-20", format="wide")
     assert wide.loc["idle_new"].notna().sum() == (pd.Timestamp("2012-02-20", tz="UTC") - pd.Timestamp(
         "2012-01-26", tz="UTC")).days + 1  # from the day the account exists
     assert wide.loc["idle_unknown"].notna().all()  # unknown creation: every day
-    model = wide.attrs["model"]
     for day in ("2012-01-05", "2012-01-21", "2012-01-26", "2012-02-15"):
         direct = score_dataset(data, model, as_of=day_end(day), refit=False)["score"]
         column = wide[pd.Timestamp(day, tz="UTC")].dropna()
@@ -157,10 +160,10 @@ def test_generated_world_timeline_matches_direct_scoring():
     from influence_lab.datasets.world import WorldConfig, generate_world
 
     world = generate_world(WorldConfig(n_users=200, n_fake_followers=100, seed=11))
-    timeline = score_timeline(world, "klout", start="2012-03-01", end="2012-06-30", components=True)
+    model = KloutStyle()
+    timeline = score_timeline(world, model, start="2012-03-01", end="2012-06-30", components=True)
     for day in ("2012-03-01", "2012-04-17", "2012-06-30"):
         day = pd.Timestamp(day, tz="UTC")
-        model = timeline.attrs["model"]
         direct = score_dataset(world, model, as_of=day_end(day), refit=False)
         on_day = timeline[timeline["day"] == day].set_index("user_id").loc[direct.index]
         np.testing.assert_allclose(on_day["score"], direct["score"], rtol=1e-9, atol=1e-9)

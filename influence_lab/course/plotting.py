@@ -13,7 +13,7 @@ import pandas as pd
 import seaborn as sns
 
 from influence_lab.contract import Dataset
-from influence_lab.scoring.features import day_end
+from influence_lab.scoring.events import day_end
 from influence_lab.studies import decay
 
 PALETTE = "colorblind"

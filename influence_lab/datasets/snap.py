@@ -42,6 +42,7 @@ import pyarrow.csv as pacsv
 
 from influence_lab import paths
 from influence_lab.contract import (
+    offending_rows,
     users_from_ids,
     EVENT_KINDS,
     ID_DTYPE,
@@ -452,12 +453,15 @@ def _parse(content: bytes, source: str, columns: tuple[str, ...]) -> pa.Table:
 def _first_rows_message(
     source: str, column: str, index: int, positions: np.ndarray, values: pa.ChunkedArray, problem: str, fix: str
 ) -> str:
-    """Name the first offending lines (row i is line i + 1) of one column, and the fix."""
-    shown = ", ".join(f"line {int(p) + 1}: {values[int(p)].as_py()!r}" for p in positions[:5])
-    more = f" and {positions.size - 5:,} more" if positions.size > 5 else ""
-    return (
-        f"{source}: column {index + 1} ({column}): {positions.size:,} lines {problem} ({shown}{more}). "
-        f"How to fix: {fix}"
+    """Name the first offending lines (row i is line i + 1) of one column, and the fix (the contract's wording)."""
+
+    class _Values:  # offending_rows reads values by position; read only the few it shows
+        def __getitem__(self, position: int):
+            return values[position].as_py()
+
+    return offending_rows(
+        table="raw file", column=f"{index + 1} ({column})", positions=positions, n_rows=len(values),
+        problem=problem, fix=fix, source=source, values=_Values(), line_offset=1,
     )
 
 

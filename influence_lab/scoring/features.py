@@ -36,40 +36,45 @@ there is no Python loop over users or events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Iterable
 
 import numpy as np
 import pandas as pd
 
-from influence_lab.contract import (
-    sorted_distinct,
-    EVENT_KINDS,
-    ID_DTYPE,
-    KIND_DTYPE,
-    TIMESTAMP_DTYPE,
-    Dataset,
-    validate_events,
-    validate_users,
+from influence_lab.contract import ID_DTYPE, Dataset, sorted_distinct
+from influence_lab.scoring.events import (
+    DAY_NS,
+    FOLLOW,
+    LIKE,
+    MENTION,
+    POST,
+    REPLY,
+    RESHARE,
+    UNFOLLOW,
+    WINDOW_DAYS,
+    EventArrays,
+    actor_followers_at_events,
+    as_utc_timestamp,
+    follow_state_deltas,
+    group_sum,
+    kind_in,
+    prepare_events,
+    reaction_weights,
+    resolve_users,
 )
+from influence_lab.scoring.graph import PAGERANK_ALPHA, pagerank
 
 __all__ = [
+    "DEFAULT_PARAMS",
     "FEATURES",
-    "WINDOW_DAYS",
-    "EventArrays",
+    "FeatureParams",
+    "ScoringInput",
+    "features_of",
     "features_table",
-    "prepare_events",
-    "resolve_users",
-    "split_input",
+    "prepare_input",
     "user_features",
-    "day_end",
 ]
-
-#: Default window: Klout's rolling 90 days (FACTS.md, support page 2016).
-WINDOW_DAYS = 90
-DAY_NS = 86_400 * 10**9
-
-POST, RESHARE, LIKE, REPLY, MENTION, FOLLOW, UNFOLLOW = range(len(EVENT_KINDS))
 
 #: Every column of :func:`user_features`: name -> (meaning, unit).
 FEATURES: dict[str, tuple[str, str]] = {
@@ -207,381 +212,81 @@ def features_table() -> pd.DataFrame:
     ).set_index("feature")
 
 
-# --------------------------------------------------------------------------- preparation
+# ----------------------------------------------------------------------- user_features
 
 
 @dataclass(frozen=True)
-class EventArrays:
-    """An events table as aligned numpy arrays over one integer user index.
+class FeatureParams:
+    """The parameters features depend on, with their defaults in one place.
 
-    ``user_ids[code]`` is the id of user ``code``; ``target`` is -1 for posts;
-    ``post`` and ``text`` are factorised codes (-1 where missing) or None when
-    the column is absent. ``created_at`` is per user (ns, NaN if unknown).
+    Recipes take theirs from here (``recipe.feature_params()``), and
+    :func:`user_features` and the timeline read them from one object.
     """
 
-    user_ids: pd.Index
-    ts: np.ndarray
-    day: np.ndarray
-    actor: np.ndarray
-    target: np.ndarray
-    kind: np.ndarray
-    post: np.ndarray | None
-    text: np.ndarray | None
-    created_at: np.ndarray
-    has_follows: bool
-    #: per event: a mention inside the actor's own post (same post_id), not a separate item
-    in_own_post: np.ndarray | None = None
-    #: per user: created_at in exact int64 ns (float64 ns rounds to ~256 ns); INT64 min where unknown
-    created_ns: np.ndarray | None = None
+    #: a reaction counts ``g ** -activity_exponent``, g = reactions its engager gave that day
+    activity_exponent: float = 0.5
+    #: days before an event over which the engager's standing (distinct engagers) is counted
+    standing_window_days: int = WINDOW_DAYS
+    #: an actor with more followers than this is a "big actor" (Kred's bonus)
+    big_actor_followers: int = 10_000
+    #: credibility of an engager with no independent engagers (robust score)
+    passive_credibility: float = 0.25
+    #: independent engagers at which an engager's standing reaches 1 - 1/e of the way to 1
+    credibility_engagers: float = 3.0
+    #: reactions per day an engager may give before each counts less
+    reaction_budget_per_day: float = 20.0
+    #: account age (days) below which an engager counts in proportion to its age
+    min_account_age_days: float = 30.0
+    #: damping factor of the PageRank feature (networkx's default)
+    pagerank_alpha: float = PAGERANK_ALPHA
 
-    def created_after(self, time_ns) -> np.ndarray:
-        """Per user (rows) and time (columns, if ``time_ns`` is an array): the account was created
-        strictly after ``time_ns``, i.e. did not exist yet; False where ``created_at`` is unknown."""
-        created = self.created_ns if self.created_ns is not None else np.full(self.n_users, np.iinfo(np.int64).min)
-        time = np.asarray(time_ns, dtype=np.int64)
-        return created[:, None] > time[None, :] if time.ndim else created > time
+    def __post_init__(self) -> None:
+        if int(self.standing_window_days) != self.standing_window_days or self.standing_window_days < 1:
+            raise ValueError(
+                f"FeatureParams: standing_window_days must be a whole number of days >= 1; "
+                f"got {self.standing_window_days!r}."
+            )
+        object.__setattr__(self, "standing_window_days", int(self.standing_window_days))
 
-    @property
-    def n_users(self) -> int:
-        return len(self.user_ids)
-
-    def take(self, mask: np.ndarray) -> "EventArrays":
-        """The events selected by a boolean mask (same user index)."""
-        return replace(
-            self,
-            ts=self.ts[mask],
-            day=self.day[mask],
-            actor=self.actor[mask],
-            target=self.target[mask],
-            kind=self.kind[mask],
-            post=None if self.post is None else self.post[mask],
-            text=None if self.text is None else self.text[mask],
-            in_own_post=None if self.in_own_post is None else self.in_own_post[mask],
-        )
-
-    @property
-    def publishes(self) -> np.ndarray:
-        """Mask: an item published to the actor's followers (post, reshare, reply, mention given),
-        a mention inside the actor's own post counted once, with its post."""
-        other = kind_in(self.kind, RESHARE, REPLY, MENTION) & self.engagement
-        if self.in_own_post is not None:
-            other &= ~self.in_own_post
-        return (self.kind == POST) | other
-
-    @property
-    def engagement(self) -> np.ndarray:
-        """Mask: a reshare/like/reply/mention of another user."""
-        return kind_in(self.kind, RESHARE, LIKE, REPLY, MENTION) & (self.target >= 0) & (self.actor != self.target)
-
-    @property
-    def self_event(self) -> np.ndarray:
-        """Mask: an event aimed at its own actor (self-engagement or self-follow)."""
-        return (self.kind != POST) & (self.actor == self.target)
+    def updated(self, **changes) -> "FeatureParams":
+        """A copy with some parameters changed; unknown names are refused, naming the known ones."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise TypeError(f"FeatureParams: unknown parameter(s) {unknown}; known: {sorted(known)}.")
+        return replace(self, **changes)
 
 
-def _has_contract_dtypes(events: pd.DataFrame) -> bool:
-    return (
-        all(c in events.columns for c in ("timestamp", "actor_id", "target_id", "kind"))
-        and events["timestamp"].dtype == TIMESTAMP_DTYPE
-        and events["kind"].dtype == KIND_DTYPE
-        and events["actor_id"].dtype == ID_DTYPE
-        and events["target_id"].dtype == ID_DTYPE
-    )
+DEFAULT_PARAMS = FeatureParams()
 
 
-def _without_truth(users: pd.DataFrame) -> pd.DataFrame:
-    """The users table minus every ``true_*`` column: scores never read ground truth."""
-    return users.drop(columns=[c for c in users.columns if str(c).startswith("true_")])
+@dataclass(frozen=True)
+class ScoringInput:
+    """A Dataset or events table resolved once: the encoded events, the users table and the ids asked for."""
+
+    events: EventArrays
+    users: pd.DataFrame | None
+    ids: pd.Index | None
+
+    def rows(self, *, use_ids: bool = True) -> tuple[str, np.ndarray | None]:
+        """Which users are rows: the ids asked for, else the table's users (and anyone active), else anyone active."""
+        ev = self.events
+        if use_ids and self.ids is not None:
+            return "ids", ev.user_ids.get_indexer(self.ids)
+        if self.users is not None:
+            return "table", ev.user_ids.get_indexer(self.users["user_id"].astype(ID_DTYPE))
+        return "seen", None
+
+    def last_event(self) -> pd.Timestamp:
+        if len(self.events.ts) == 0:
+            raise ValueError("no events, so as_of cannot default to the last event. How to fix: pass as_of.")
+        return pd.Timestamp(int(self.events.ts.max()), tz="UTC")
 
 
-def split_input(
-    data: Dataset | pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame | Iterable[str] | None]:
-    """(events, users) from a Dataset or an events table; an explicit ``users`` wins."""
-    if isinstance(data, Dataset):
-        return data.events, (data.users if users is None else users)
-    if isinstance(data, pd.DataFrame):
-        return data, users
-    raise TypeError(
-        f"expected a Dataset or an events DataFrame, got {type(data).__name__}. "
-        "How to fix: pass influence_lab.load_sample() or a table checked by validate_events."
-    )
-
-
-def resolve_users(
-    data: Dataset | pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.Index | None]:
-    """(events, users table or None, ids asked for or None) from a Dataset or events table and ``users``.
-
-    A users table passed as ``users`` replaces the Dataset's; a list of ids
-    keeps the Dataset's table (for ``created_at`` and user columns such as a
-    community) and names the rows wanted.
-    """
-    events, table = split_input(data, users if isinstance(users, pd.DataFrame) else None)
-    if users is None or isinstance(users, pd.DataFrame):
-        return events, table, None
-    if isinstance(users, (str, bytes)):
-        raise TypeError(
-            f"users={users!r} is a single string. How to fix: pass a list of ids, e.g. users=[{users!r}]."
-        )
-    return events, table, _checked_ids(users)
-
-
-def _checked_ids(ids: Iterable[str]) -> pd.Index:
-    """Ids as a string Index; ValueError naming missing or repeated ids."""
-    values = pd.Series(list(ids), dtype=ID_DTYPE)
-    missing = int(values.isna().sum())
-    repeated = values[values.duplicated()].unique().tolist()
-    if missing or repeated:
-        raise ValueError(
-            f"users: ids must be unique and non-missing; got {missing} missing id(s) and repeated "
-            f"id(s) {repeated[:10]}{' ...' if len(repeated) > 10 else ''}. How to fix: pass each user once, "
-            "e.g. list(dict.fromkeys(ids)) after dropping missing values."
-        )
-    return pd.Index(values, dtype=ID_DTYPE, name="user_id")
-
-
-def prepare_events(
-    events: pd.DataFrame, users: pd.DataFrame | Iterable[str] | None = None, *, ids: Iterable[str] | None = None
-) -> EventArrays:
-    """Validate (only if the dtypes are not already the contract's) and encode an events table.
-
-    ``users`` (a users table or ids) and ``ids`` add users without events
-    and, from a table, ``created_at``. ``true_*`` columns are dropped before
-    anything else is read.
-    """
-    if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a DataFrame, got {type(events).__name__}")
-    if not _has_contract_dtypes(events):
-        events = validate_events(events)
-    user_table = None
-    if isinstance(users, pd.DataFrame):
-        user_table = validate_users(_without_truth(users))
-        extra_ids = user_table["user_id"]
-    elif users is not None:
-        extra_ids = _checked_ids(users).to_series(index=None)
-    else:
-        extra_ids = pd.Series([], dtype=ID_DTYPE)
-    if ids is not None:
-        extra_ids = pd.concat([extra_ids, _checked_ids(ids).to_series(index=None)], ignore_index=True)
-
-    # factorise each column, then their (few) distinct ids together: faster than one big factorisation
-    actor_codes, actor_ids = pd.factorize(events["actor_id"], use_na_sentinel=True)
-    target_codes, target_ids = pd.factorize(events["target_id"], use_na_sentinel=True)
-    merged, uniques = pd.factorize(
-        pd.concat(
-            [pd.Series(actor_ids, dtype=ID_DTYPE), pd.Series(target_ids, dtype=ID_DTYPE), extra_ids],
-            ignore_index=True,
-        )
-    )
-    actor = merged[: len(actor_ids)][actor_codes].astype(np.int64)
-    target_map = merged[len(actor_ids) : len(actor_ids) + len(target_ids)].astype(np.int64)
-    if len(target_map):
-        target = np.where(target_codes >= 0, target_map[np.maximum(target_codes, 0)], -1).astype(np.int64)
-    else:  # only posts
-        target = np.full(len(target_codes), -1, dtype=np.int64)
-    user_ids = pd.Index(uniques, dtype=ID_DTYPE, name="user_id")
-
-    ts = events["timestamp"].dt.as_unit("ns").array.asi8.astype(np.int64, copy=False)
-    kind = pd.Categorical(events["kind"], categories=EVENT_KINDS).codes.astype(np.int8)
-
-    def optional_codes(column: str) -> np.ndarray | None:
-        if column not in events.columns:
-            return None
-        return pd.factorize(events[column], use_na_sentinel=True)[0].astype(np.int64)
-
-    created = np.full(len(user_ids), np.nan)
-    created_ns = np.full(len(user_ids), np.iinfo(np.int64).min, dtype=np.int64)
-    if user_table is not None and "created_at" in user_table.columns:
-        known = user_table["created_at"].notna().to_numpy()
-        rows = user_ids.get_indexer(user_table["user_id"][known])
-        created_ns[rows] = user_table["created_at"][known].dt.as_unit("ns").array.asi8
-        created[rows] = created_ns[rows].astype(np.float64)
-
-    post = optional_codes("post_id")
-    in_own_post = None
-    if post is not None:
-        is_post = (kind == POST) & (post >= 0)
-        author = np.full(int(post.max()) + 1 if len(post) else 0, -1, dtype=np.int64)
-        author[post[is_post]] = actor[is_post]
-        in_own_post = (kind == MENTION) & (post >= 0)
-        in_own_post[in_own_post] = author[post[in_own_post]] == actor[in_own_post]
-
-    return EventArrays(
-        user_ids=user_ids,
-        ts=ts,
-        day=np.floor_divide(ts, DAY_NS),
-        actor=actor,
-        target=target,
-        kind=kind,
-        post=post,
-        text=optional_codes("text"),
-        created_at=created,
-        created_ns=created_ns,
-        has_follows=bool(kind_in(kind, FOLLOW, UNFOLLOW).any()),
-        in_own_post=in_own_post,
-    )
-
-
-def day_end(day) -> pd.Timestamp:
-    """The last nanosecond of a UTC calendar day: the ``as_of`` of "day d" in timelines.
-
-    With it, the window ``(as_of - W days, as_of]`` covers exactly the W
-    whole days ending with day d.
-    """
-    start = pd.Timestamp(day)
-    start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
-    return start.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-
-
-def _as_timestamp(value, name: str) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is None:
-        raise ValueError(
-            f"{name}={value!r} has no time zone. How to fix: pass a UTC time, e.g. "
-            f"pd.Timestamp('{stamp.isoformat()}', tz='UTC') or '...Z'."
-        )
-    return stamp.tz_convert("UTC").as_unit("ns")
-
-
-# ------------------------------------------------------------------- shared helpers
-
-
-def kind_in(kind: np.ndarray, *codes: int) -> np.ndarray:
-    """Mask of events whose kind code is one of ``codes`` (a lookup table: faster than np.isin)."""
-    table = np.zeros(len(EVENT_KINDS), dtype=bool)
-    table[list(codes)] = True
-    return table[kind]
-
-
-def _group_sum(codes: np.ndarray, n: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Sum of ``weights`` (or counts) per code in [0, n), as float64."""
-    return np.bincount(codes, weights=weights, minlength=n).astype(np.float64)[:n]
-
-
-def distinct_pair_deltas(
-    receiver: np.ndarray, sender: np.ndarray, day: np.ndarray, n_users: int, window_days: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Deltas whose running sum per receiver is the number of distinct senders in a sliding window.
-
-    For each (sender, receiver) pair, each day with an event adds +1 and the
-    pair drops out (-1) at ``min(next event day of the pair, day + W)``: the
-    running sum over days ``<= d`` counts the pairs seen in days
-    ``[d - W + 1, d]``. Returns (receiver, day, delta).
-    """
-    if len(receiver) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    pair = sender.astype(np.int64) * n_users + receiver
-    order = np.lexsort((day, pair))
-    pair, day_sorted, recv = pair[order], day[order], receiver[order]
-    first_of_day = np.ones(len(pair), dtype=bool)
-    first_of_day[1:] = (pair[1:] != pair[:-1]) | (day_sorted[1:] != day_sorted[:-1])
-    pair, day_sorted, recv = pair[first_of_day], day_sorted[first_of_day], recv[first_of_day]
-    next_day = np.full(len(pair), np.iinfo(np.int64).max)
-    same = pair[1:] == pair[:-1]
-    next_day[:-1][same] = day_sorted[1:][same]
-    drop_day = np.minimum(next_day, day_sorted + window_days)
-    receivers = np.concatenate([recv, recv])
-    days = np.concatenate([day_sorted, drop_day])
-    deltas = np.concatenate([np.ones(len(recv), np.int64), -np.ones(len(recv), np.int64)])
-    return receivers, days, deltas
-
-
-def _running_value_at(
-    user: np.ndarray, day: np.ndarray, delta: np.ndarray, query_user: np.ndarray, query_day: np.ndarray
-) -> np.ndarray:
-    """For each query (u, d): the sum of ``delta`` over entries of user u with day <= d."""
-    if len(query_user) == 0:
-        return np.zeros(0, dtype=delta.dtype if len(delta) else np.int64)
-    if len(user) == 0:
-        return np.zeros(len(query_user), dtype=np.int64)
-    low = min(int(day.min()), int(query_day.min())) - 1
-    high = max(int(day.max()), int(query_day.max())) + 1
-    span = high - low + 1
-    keys = user.astype(np.int64) * span + (day - low)
-    order = np.argsort(keys)
-    keys = keys[order]
-    running = np.concatenate([np.zeros(1, dtype=delta.dtype), np.cumsum(delta[order])])
-    # sorted queries make both binary searches cache-friendly
-    queries = query_user.astype(np.int64) * span + (query_day - low)
-    query_order = np.argsort(queries)
-    queries = queries[query_order]
-    upto = np.searchsorted(keys, queries, side="right")
-    user_start = np.searchsorted(keys, queries - (queries % span), side="left")
-    result = np.empty(len(queries), dtype=running.dtype)
-    result[query_order] = running[upto] - running[user_start]
-    return result
-
-
-def reaction_weights(
-    ev: EventArrays, *, activity_exponent: float, standing_window_days: int, with_standing: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per-event activity weight and engager standing (0 for non-engagement events).
-
-    Activity weight ``g ** -activity_exponent``: ``g`` = reactions the engager
-    gave on the event's UTC day (within the events passed). Standing = distinct
-    users who engaged the engager in the ``standing_window_days`` days before
-    the event's day. Both depend only on data up to the end of the event's day,
-    so a direct score at the end of day d and the timeline agree.
-    """
-    n = len(ev.ts)
-    activity = np.zeros(n)
-    standing = np.zeros(n)
-    eng = np.flatnonzero(ev.engagement)
-    if len(eng) == 0:
-        return activity, standing
-    actor, day = ev.actor[eng], ev.day[eng]
-    first_day = int(day.min())
-    span = int(day.max()) - first_day + 1
-    key = actor * span + (day - first_day)
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    activity[eng] = counts[inverse].astype(np.float64) ** (-float(activity_exponent))
-    if not with_standing:
-        return activity, standing
-    recv, days, deltas = distinct_pair_deltas(ev.target[eng], actor, day, ev.n_users, standing_window_days)
-    standing[eng] = _running_value_at(recv, days, deltas, actor, day - 1)
-    return activity, standing
-
-
-def follow_state_deltas(ev: EventArrays) -> tuple[np.ndarray, np.ndarray]:
-    """Per-event change (+1, -1 or 0) of "follower follows followee", and the mask of follow events.
-
-    Pairs are replayed in time order (ties in table order): a follow of a
-    pair not followed adds 1, an unfollow of a followed pair subtracts 1,
-    repeats change nothing. Self-follows are ignored.
-    """
-    mask = kind_in(ev.kind, FOLLOW, UNFOLLOW) & (ev.target >= 0) & (ev.actor != ev.target)
-    rows = np.flatnonzero(mask)
-    change = np.zeros(len(ev.ts), dtype=np.int64)
-    if len(rows) == 0:
-        return change, mask
-    pair = ev.actor[rows] * ev.n_users + ev.target[rows]
-    order = np.lexsort((rows, ev.ts[rows], pair))
-    pair_sorted = pair[order]
-    state = (ev.kind[rows][order] == FOLLOW).astype(np.int64)
-    previous = np.zeros(len(state), dtype=np.int64)
-    same = pair_sorted[1:] == pair_sorted[:-1]
-    previous[1:][same] = state[:-1][same]
-    change[rows[order]] = state - previous
-    return change, mask
-
-
-def actor_followers_at_events(ev: EventArrays, change: np.ndarray, follow_mask: np.ndarray) -> np.ndarray:
-    """Followers each event's actor had just before the event (0 when the data has no follows)."""
-    out = np.zeros(len(ev.ts), dtype=np.int64)
-    rows = np.flatnonzero(follow_mask & (change != 0))
-    if len(rows) == 0 or len(ev.ts) == 0:
-        return out
-    # rank times so that (user, time) packs into one int64 key
-    all_times = np.concatenate([ev.ts[rows], ev.ts])
-    _, rank = np.unique(all_times, return_inverse=True)
-    follow_rank, query_rank = rank[: len(rows)], rank[len(rows) :]
-    # events at the same instant as a follow do not see it: query rank - 1
-    return _running_value_at(ev.target[rows], follow_rank, change[rows], ev.actor, query_rank - 1)
-
-
-# ----------------------------------------------------------------------- user_features
+def prepare_input(data: pd.DataFrame | Dataset, users: pd.DataFrame | Iterable[str] | None = None) -> ScoringInput:
+    """Resolve the users and encode the events of a Dataset or events table, once per call of a score."""
+    events, table, ids = resolve_users(data, users)
+    return ScoringInput(prepare_events(events, table, ids=ids), table, ids)
 
 
 def user_features(
@@ -591,16 +296,10 @@ def user_features(
     window_days: float = WINDOW_DAYS,
     users: pd.DataFrame | Iterable[str] | None = None,
     half_life_days: float | None = None,
-    activity_exponent: float = 0.5,
-    standing_window_days: int = WINDOW_DAYS,
-    big_actor_followers: int = 10_000,
-    passive_credibility: float = 0.25,
-    credibility_engagers: float = 3.0,
-    reaction_budget_per_day: float = 20.0,
-    min_account_age_days: float = 30.0,
+    params: FeatureParams = DEFAULT_PARAMS,
     with_pagerank: bool = False,
-    pagerank_alpha: float = 0.85,
     columns: Iterable[str] | None = None,
+    **param_changes,
 ) -> pd.DataFrame:
     """One row per user (index ``user_id``) of the features in :data:`FEATURES`.
 
@@ -631,44 +330,57 @@ def user_features(
     ``columns`` limits the output to some features (in :data:`FEATURES`
     order) and skips the work the others need (the scores ask only for
     what they read). ``pagerank`` is computed only when asked for, by
-    ``columns`` or ``with_pagerank=True``. The remaining keywords are the
-    parameters of per-event weights and of engager credibility (robust
-    score); see :data:`FEATURES` and :class:`influence_lab.scoring.recipes.RobustScore`.
+    ``columns`` or ``with_pagerank=True``. ``params`` (a :class:`FeatureParams`)
+    holds the parameters of per-event weights and of engager credibility;
+    ``param_changes`` change some of them by name (e.g. ``activity_exponent=0.3``).
     """
+    return features_of(
+        prepare_input(events, users),
+        as_of=as_of,
+        window_days=window_days,
+        half_life_days=half_life_days,
+        params=params.updated(**param_changes) if param_changes else params,
+        with_pagerank=with_pagerank,
+        columns=columns,
+    )
+
+
+def features_of(
+    prepared: ScoringInput,
+    *,
+    as_of=None,
+    window_days: float = WINDOW_DAYS,
+    half_life_days: float | None = None,
+    params: FeatureParams = DEFAULT_PARAMS,
+    with_pagerank: bool = False,
+    columns: Iterable[str] | None = None,
+    use_ids: bool = True,
+) -> pd.DataFrame:
+    """:func:`user_features` of an input prepared once (:func:`prepare_input`); ``use_ids=False``
+    gives the population rows (the table's users or everyone active) even when ids were asked for."""
     if columns is not None:
         columns = list(columns)
         unknown = sorted(set(columns) - set(FEATURES))
         if unknown:
-            raise ValueError(f"user_features: unknown feature(s) {unknown}; see influence_lab.scoring.features.FEATURES.")
-    events, user_table, ids = resolve_users(events, users)
-    ev = prepare_events(events, user_table, ids=ids)
-    if as_of is None:
-        if len(ev.ts) == 0:
-            raise ValueError("user_features: no events, so as_of cannot default to the last event; pass as_of.")
-        as_of = pd.Timestamp(int(ev.ts.max()), tz="UTC")
-    as_of = _as_timestamp(as_of, "as_of")
+            raise ValueError(
+                f"user_features: unknown feature(s) {unknown}. How to fix: use names from "
+                "influence_lab.scoring.features.FEATURES (features_table() lists them)."
+            )
+    if not isinstance(params, FeatureParams):
+        raise TypeError(f"user_features: params must be a FeatureParams, got {type(params).__name__}.")
+    as_of = as_utc_timestamp(prepared.last_event() if as_of is None else as_of, "as_of")
     if not window_days > 0:
         raise ValueError(f"user_features: window_days must be > 0; got {window_days!r}.")
     if half_life_days is not None and not half_life_days > 0:
         raise ValueError(f"user_features: half_life_days must be > 0 or None; got {half_life_days!r}.")
     return _features_from_arrays(
-        ev,
+        prepared.events,
         as_of_ns=int(as_of.value),
         window_days=float(window_days),
         half_life_days=half_life_days,
-        rows=("ids", ev.user_ids.get_indexer(ids)) if ids is not None else (
-            ("table", ev.user_ids.get_indexer(user_table["user_id"].astype(ID_DTYPE)))
-            if user_table is not None else ("seen", None)
-        ),
-        activity_exponent=activity_exponent,
-        standing_window_days=int(standing_window_days),
-        big_actor_followers=big_actor_followers,
-        passive_credibility=passive_credibility,
-        credibility_engagers=credibility_engagers,
-        reaction_budget_per_day=reaction_budget_per_day,
-        min_account_age_days=min_account_age_days,
+        rows=prepared.rows(use_ids=use_ids),
+        params=params,
         with_pagerank=with_pagerank,
-        pagerank_alpha=pagerank_alpha,
         columns=columns,
     )
 
@@ -680,17 +392,18 @@ def _features_from_arrays(
     window_days: float,
     half_life_days: float | None,
     rows: tuple[str, np.ndarray | None],
-    activity_exponent: float,
-    standing_window_days: int,
-    big_actor_followers: int,
-    passive_credibility: float,
-    credibility_engagers: float,
-    reaction_budget_per_day: float,
-    min_account_age_days: float,
+    params: FeatureParams,
     with_pagerank: bool,
-    pagerank_alpha: float = 0.85,
     columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
+    activity_exponent = params.activity_exponent
+    standing_window_days = params.standing_window_days
+    big_actor_followers = params.big_actor_followers
+    passive_credibility = params.passive_credibility
+    credibility_engagers = params.credibility_engagers
+    reaction_budget_per_day = params.reaction_budget_per_day
+    min_account_age_days = params.min_account_age_days
+    pagerank_alpha = params.pagerank_alpha
     n = full.n_users
     upto_mask = full.ts <= as_of_ns
     ev_all = full.take(upto_mask)  # everything up to as_of: follows, outreach, audience
@@ -729,14 +442,14 @@ def _features_from_arrays(
 
     def given(code: int) -> np.ndarray:
         m = eng & (kind == code)
-        return _group_sum(ev.actor[m], n, weight[m])
+        return group_sum(ev.actor[m], n, weight[m])
 
     def received(code: int) -> np.ndarray:
         m = eng & (kind == code)
-        return _group_sum(ev.target[m], n, weight[m])
+        return group_sum(ev.target[m], n, weight[m])
 
     post_mask = (kind == POST) & in_window
-    out["posts"] = _group_sum(ev.actor[post_mask], n, weight[post_mask])
+    out["posts"] = group_sum(ev.actor[post_mask], n, weight[post_mask])
     for name, code in (("reshares", RESHARE), ("likes", LIKE), ("replies", REPLY), ("mentions", MENTION)):
         out[f"{name}_given"] = given(code)
         out[f"{name}_received"] = received(code)
@@ -745,23 +458,23 @@ def _features_from_arrays(
         out["reshares_received"] + out["likes_received"] + out["replies_received"] + out["mentions_received"]
     )
     published = ev.publishes & in_window
-    out["published_items"] = _group_sum(ev.actor[published], n, weight[published])
+    out["published_items"] = group_sum(ev.actor[published], n, weight[published])
     self_mask = ev.self_event & in_window
-    out["self_engagements"] = _group_sum(ev.actor[self_mask], n, weight[self_mask])
+    out["self_engagements"] = group_sum(ev.actor[self_mask], n, weight[self_mask])
     outreach_mask = ev_all.engagement & kind_in(ev_all.kind, RESHARE, REPLY, MENTION)
-    out["outreach_actions"] = _group_sum(ev_all.actor[outreach_mask], n)
+    out["outreach_actions"] = group_sum(ev_all.actor[outreach_mask], n)
 
     other = (ev.target >= 0) & (ev.actor != ev.target) & in_window
     follow_in = (kind == FOLLOW) & other
     unfollow_in = (kind == UNFOLLOW) & other
-    out["follows_received"] = _group_sum(ev.target[follow_in], n, weight[follow_in])
-    out["unfollows_received"] = _group_sum(ev.target[unfollow_in], n, weight[unfollow_in])
+    out["follows_received"] = group_sum(ev.target[follow_in], n, weight[follow_in])
+    out["unfollows_received"] = group_sum(ev.target[unfollow_in], n, weight[unfollow_in])
 
     out["reactions_per_post"] = out["reactions_received"] / np.maximum(out["published_items"], 1.0)
-    out["weighted_reactions"] = _group_sum(ev.target[eng], n, (weight * activity)[eng])
+    out["weighted_reactions"] = group_sum(ev.target[eng], n, (weight * activity)[eng])
     out["weighted_reactions_per_post"] = out["weighted_reactions"] / np.maximum(out["published_items"], 1.0)
     if need("standing_weighted_reactions"):
-        out["standing_weighted_reactions"] = _group_sum(
+        out["standing_weighted_reactions"] = group_sum(
             ev.target[eng], n, (weight * activity * np.log1p(standing))[eng]
         )
 
@@ -776,7 +489,7 @@ def _features_from_arrays(
     if need("audience_proxy"):
         ever = ev_all.engagement
         ever_pairs = sorted_distinct(ev_all.actor[ever] * n + ev_all.target[ever])
-        out["audience_proxy"] = _group_sum(ever_pairs % n, n)
+        out["audience_proxy"] = group_sum(ever_pairs % n, n)
 
     # followers: pair states replayed over all history up to as_of
     follower_columns = ("followers", "followers_gained", "follower_reciprocity", "big_actor_actions_received")
@@ -786,13 +499,13 @@ def _features_from_arrays(
         out["big_actor_actions_received"] = np.zeros(n)
     elif need(*follower_columns):
         change, follow_mask = follow_state_deltas(ev_all)
-        out["followers"] = _group_sum(ev_all.target[follow_mask], n, change[follow_mask].astype(np.float64))
+        out["followers"] = group_sum(ev_all.target[follow_mask], n, change[follow_mask].astype(np.float64))
         if decay:
             w_all = np.exp2(-(as_of_ns - ev_all.ts) / (half_life_days * DAY_NS))
             gained_w = (change * w_all)[follow_mask]
         else:
             gained_w = (change * (ev_all.ts > low_ns))[follow_mask].astype(np.float64)
-        out["followers_gained"] = _group_sum(ev_all.target[follow_mask], n, gained_w)
+        out["followers_gained"] = group_sum(ev_all.target[follow_mask], n, gained_w)
         if need("follower_reciprocity"):
             out["follower_reciprocity"] = _follower_reciprocity(ev_all, change, follow_mask, n, out["followers"])
         if need("big_actor_actions_received"):
@@ -800,7 +513,7 @@ def _features_from_arrays(
             actor_followers = actor_followers_at_events(ev_all, change, follow_mask)[lead]
             big_kinds = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other
             big = big_kinds & (actor_followers > big_actor_followers)
-            out["big_actor_actions_received"] = _group_sum(ev.target[big], n, weight[big])
+            out["big_actor_actions_received"] = group_sum(ev.target[big], n, weight[big])
 
     if need(
         "posts_with_id", "posts_reshared", "posts_replied", "distinct_post_texts", "duplicate_posts",
@@ -861,13 +574,13 @@ def _distinct_senders(
         return np.zeros(n)
     pair = ev.actor[rows] * n + ev.target[rows]
     if not decay:
-        return _group_sum(sorted_distinct(pair) % n, n)
+        return group_sum(sorted_distinct(pair) % n, n)
     order = np.lexsort((ev.ts[rows], pair))
     pair_sorted = pair[order]
     last = np.ones(len(pair_sorted), dtype=bool)
     last[:-1] = pair_sorted[1:] != pair_sorted[:-1]
     last_ts = ev.ts[rows][order][last]
-    return _group_sum(pair_sorted[last] % n, n, np.exp2(-(as_of_ns - last_ts) / (half_life_days * DAY_NS)))
+    return group_sum(pair_sorted[last] % n, n, np.exp2(-(as_of_ns - last_ts) / (half_life_days * DAY_NS)))
 
 
 def _follower_reciprocity(
@@ -884,7 +597,7 @@ def _follower_reciprocity(
     reverse = followee * n + follower
     where = np.minimum(np.searchsorted(following, reverse), max(len(following) - 1, 0))
     back = following[where] == reverse if len(following) else np.zeros(0, dtype=bool)
-    mutual = _group_sum(followee[back], n)
+    mutual = group_sum(followee[back], n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(followers > 0, mutual / followers, np.nan)
 
@@ -902,7 +615,7 @@ def _post_features(
     post_rows = np.flatnonzero((ev.kind == POST) & in_window)
     if ev.post is not None:
         with_id = post_rows[ev.post[post_rows] >= 0]
-        out["posts_with_id"] = _group_sum(ev.actor[with_id], n, weight[with_id])
+        out["posts_with_id"] = group_sum(ev.actor[with_id], n, weight[with_id])
         for name, code in (("posts_reshared", RESHARE), ("posts_replied", REPLY)):
             out[name] = _posts_engaged(ev, with_id, eng & (ev.kind == code), weight, n)
     else:
@@ -919,10 +632,10 @@ def _post_features(
             # a distinct text weighs as its most recent copy
             frame = pd.DataFrame({"a": ev.actor[post_rows], "t": own, "w": weight[post_rows]})
             latest = frame.groupby(["a", "t"], sort=False)["w"].max()
-            distinct = _group_sum(latest.index.get_level_values(0).to_numpy(), n, latest.to_numpy())
+            distinct = group_sum(latest.index.get_level_values(0).to_numpy(), n, latest.to_numpy())
         else:
             unique_keys = keys.drop_duplicates()
-            distinct = _group_sum(unique_keys.get_level_values(0).to_numpy(), n)
+            distinct = group_sum(unique_keys.get_level_values(0).to_numpy(), n)
         out["distinct_post_texts"] = distinct
         out["duplicate_posts"] = out["posts"] - distinct
         out["distinct_published_items"] = out["published_items"] - out["posts"] + distinct
@@ -952,7 +665,7 @@ def _posts_engaged(
     latest = pd.Series(ev.ts[rows]).groupby(ev.post[rows]).max()
     latest_ts = latest.reindex(ev.post[chosen]).to_numpy(dtype=np.float64, na_value=np.nan)
     hit = chosen[np.nan_to_num(latest_ts, nan=-np.inf) >= ev.ts[chosen].astype(np.float64)]
-    return _group_sum(ev.actor[hit], n, weight[hit])
+    return group_sum(ev.actor[hit], n, weight[hit])
 
 
 def _pair_features(
@@ -979,7 +692,7 @@ def _pair_features(
     pair_of_row = sender * n + receiver
     pairs, pair_index, pair_count = np.unique(pair_of_row, return_inverse=True, return_counts=True)
     pair_sender, pair_receiver = pairs // n, pairs % n
-    received_total = _group_sum(pair_receiver, n, pair_count.astype(np.float64))
+    received_total = group_sum(pair_receiver, n, pair_count.astype(np.float64))
 
     # top five engagers' share (ties among equal counts do not change the sum)
     order = np.lexsort((-pair_count, pair_receiver))
@@ -987,7 +700,7 @@ def _pair_features(
     group_start = np.r_[0, np.flatnonzero(recv_sorted[1:] != recv_sorted[:-1]) + 1]
     rank = np.arange(len(order)) - np.repeat(group_start, np.diff(np.r_[group_start, len(order)]))
     top = order[rank < 5]
-    top_sum = _group_sum(pair_receiver[top], n, pair_count[top].astype(np.float64))
+    top_sum = group_sum(pair_receiver[top], n, pair_count[top].astype(np.float64))
     with np.errstate(invalid="ignore", divide="ignore"):
         out["top5_engager_share"] = np.where(received_total > 0, top_sum / received_total, np.nan)
 
@@ -997,14 +710,14 @@ def _pair_features(
     where_clipped = np.minimum(where, len(pairs) - 1)
     has_reverse = pairs[where_clipped] == reverse
     reverse_count = np.where(has_reverse, pair_count[where_clipped], 0)
-    unique_engagers = _group_sum(pair_receiver, n)
+    unique_engagers = group_sum(pair_receiver, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["engager_reciprocity"] = np.where(
-            unique_engagers > 0, _group_sum(pair_receiver[has_reverse], n) / unique_engagers, np.nan
+            unique_engagers > 0, group_sum(pair_receiver[has_reverse], n) / unique_engagers, np.nan
         )
 
     # engager credibility (0-1): independent standing x selectivity x account age
-    independent = _group_sum(pair_receiver[~has_reverse], n)  # engagers of u whom u does not engage back
+    independent = group_sum(pair_receiver[~has_reverse], n)  # engagers of u whom u does not engage back
     standing_part = passive_credibility + (1 - passive_credibility) * (1 - np.exp(-independent / credibility_engagers))
     per_day = out["reactions_given"] / window_days
     with np.errstate(divide="ignore"):
@@ -1018,13 +731,13 @@ def _pair_features(
 
     reciprocation = np.minimum(1.0, reverse_count / pair_count)
     pair_cred = credibility[pair_sender]
-    out["credible_engagers"] = _group_sum(pair_receiver, n, pair_cred)
-    out["credible_engagers_reciprocated"] = _group_sum(pair_receiver, n, pair_cred * reciprocation)
+    out["credible_engagers"] = group_sum(pair_receiver, n, pair_cred)
+    out["credible_engagers_reciprocated"] = group_sum(pair_receiver, n, pair_cred * reciprocation)
 
     duplicate_factor = _duplicate_text_factor(ev, rows, in_window)
     row_cred = pair_cred[pair_index] * duplicate_factor
-    out["credible_reactions"] = _group_sum(receiver, n, row_cred)
-    out["credible_reactions_reciprocated"] = _group_sum(receiver, n, row_cred * reciprocation[pair_index])
+    out["credible_reactions"] = group_sum(receiver, n, row_cred)
+    out["credible_reactions_reciprocated"] = group_sum(receiver, n, row_cred * reciprocation[pair_index])
 
 
 def _duplicate_text_factor(ev: EventArrays, rows: np.ndarray, in_window: np.ndarray) -> np.ndarray:
@@ -1061,8 +774,6 @@ def _duplicate_text_factor(ev: EventArrays, rows: np.ndarray, in_window: np.ndar
 def _pagerank_feature(ev: EventArrays, eng: np.ndarray, n: int, alpha: float) -> np.ndarray:
     """PageRank over the window's engagement graph (counts as weights), NaN outside the graph."""
     import scipy.sparse as sp
-
-    from influence_lab.scoring.graph import pagerank
 
     rows = np.flatnonzero(eng)
     result = np.full(n, np.nan)

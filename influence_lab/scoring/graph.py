@@ -22,19 +22,20 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from influence_lab.contract import ENGAGEMENT_KINDS, EVENT_KINDS, ID_DTYPE, ContractError
+from influence_lab.contract import ENGAGEMENT_KINDS, EVENT_KINDS, ID_DTYPE, ContractError, rows_error
 
 __all__ = [
     "EngagementGraph",
-    "LogScale",
+    "PAGERANK_ALPHA",
     "PageRankConvergenceError",
     "engagement_graph",
-    "log_scale_0_100",
     "pagerank",
     "pagerank_series",
 ]
 
 _MAX_SHOWN = 5
+#: PageRank's damping factor unless a caller says otherwise (networkx's default).
+PAGERANK_ALPHA = 0.85
 
 
 class PageRankConvergenceError(RuntimeError):
@@ -116,19 +117,14 @@ class EngagementGraph:
         return graph
 
 
-def _events_error(message: str, rows: np.ndarray, column: str, fix: str) -> ContractError:
-    shown = ", ".join(str(int(r)) for r in rows[:_MAX_SHOWN])
-    more = "" if len(rows) <= _MAX_SHOWN else f" (and {len(rows) - _MAX_SHOWN:,} more)"
-    return ContractError(
-        f"events table: column '{column}': {len(rows):,} rows {message}; first rows (0-based positions): "
-        f"{shown}{more}.\nHow to fix: {fix}",
-        table="events",
-        column=column,
-        rows=rows[:100],
-    )
+def _events_error(message: str, rows: np.ndarray, events: pd.DataFrame, column: str, fix: str) -> ContractError:
+    return rows_error(table="events", column=column, positions=rows, n_rows=len(events), problem=message, fix=fix,
+                      values=events[column].array)
 
 
-def _event_weights(selected: pd.DataFrame, weight: str | Mapping[str, float], positions: np.ndarray) -> np.ndarray:
+def _event_weights(
+    events: pd.DataFrame, selected: pd.DataFrame, weight: str | Mapping[str, float], positions: np.ndarray
+) -> np.ndarray:
     """Weight of each selected event: 1 (count/binary), by kind (a mapping), or a column."""
     if isinstance(weight, Mapping):
         kinds = selected["kind"].astype(str)
@@ -157,6 +153,7 @@ def _event_weights(selected: pd.DataFrame, weight: str | Mapping[str, float], po
         raise _events_error(
             "have a missing, non-numeric, infinite or negative weight",
             positions[bad],
+            events,
             weight,
             f"make '{weight}' a finite number >= 0 on every engagement row.",
         )
@@ -218,10 +215,11 @@ def engagement_graph(
             raise _events_error(
                 f"of kind {list(kinds)} have an empty {column}",
                 positions[empty],
+                events,
                 column,
                 "every engagement needs both ends; fix or remove these rows (see influence_lab.validate_events).",
             )
-    event_weight = _event_weights(selected, weight, positions)
+    event_weight = _event_weights(events, selected, weight, positions)
 
     keep = np.ones(len(selected), dtype=bool)
     is_self_loop = (actors == targets).to_numpy(dtype=bool)
@@ -336,7 +334,7 @@ def _distribution(values, n: int, name: str) -> np.ndarray:
 def pagerank(
     adjacency,
     *,
-    alpha: float = 0.85,
+    alpha: float = PAGERANK_ALPHA,
     personalization=None,
     dangling=None,
     tol: float = 1e-12,
@@ -465,7 +463,7 @@ def _aligned(values, users: pd.Index, name: str):
 def pagerank_series(
     graph: EngagementGraph,
     *,
-    alpha: float = 0.85,
+    alpha: float = PAGERANK_ALPHA,
     personalization=None,
     dangling=None,
     tol: float = 1e-12,
@@ -490,89 +488,3 @@ def pagerank_series(
         start=_aligned(start, graph.users, "start"),
     )
     return pd.Series(ranks, index=graph.users, name="pagerank")
-
-
-# ----------------------------------------------------------------------- log scale
-
-
-class LogScale:
-    """Map positive values (PageRank) to 0-100 on a log scale fitted on a population.
-
-    ``fit`` learns ``floor_`` and ``ceiling_``: the given ``floor``/``ceiling``
-    or else the ``lower_quantile``/``upper_quantile`` of the population's
-    positive values (default: its minimum and maximum). ``transform`` maps
-    ``floor_`` to 0 and ``ceiling_`` to 100, linearly in ``log(value)``, and
-    clips: values outside the fitted range (e.g. users seen later) land on 0
-    or 100, and values <= 0 get 0. NaN stays NaN. If ``floor_ == ceiling_``
-    values at or above it get 100, others 0.
-    """
-
-    def __init__(
-        self,
-        *,
-        floor: float | None = None,
-        ceiling: float | None = None,
-        lower_quantile: float = 0.0,
-        upper_quantile: float = 1.0,
-    ) -> None:
-        self.floor = floor
-        self.ceiling = ceiling
-        self.lower_quantile = lower_quantile
-        self.upper_quantile = upper_quantile
-
-    def fit(self, values) -> LogScale:
-        """Learn ``floor_`` and ``ceiling_`` from a population of values; returns self."""
-        if not 0.0 <= self.lower_quantile <= self.upper_quantile <= 1.0:
-            raise ValueError(
-                f"LogScale: need 0 <= lower_quantile <= upper_quantile <= 1; got "
-                f"{self.lower_quantile} and {self.upper_quantile}."
-            )
-        data = np.asarray(values, dtype=np.float64).ravel()
-        positive = data[np.isfinite(data) & (data > 0)]
-        needs_data = self.floor is None or self.ceiling is None
-        if needs_data and positive.size == 0:
-            raise ValueError(
-                "LogScale.fit: no positive, finite values to learn the floor/ceiling from "
-                f"({data.size} values given). How to fix: fit on the population's PageRank, or pass floor and ceiling."
-            )
-        floor = float(np.quantile(positive, self.lower_quantile)) if self.floor is None else float(self.floor)
-        ceiling = float(np.quantile(positive, self.upper_quantile)) if self.ceiling is None else float(self.ceiling)
-        if not (np.isfinite(floor) and np.isfinite(ceiling) and 0 < floor <= ceiling):
-            raise ValueError(
-                f"LogScale.fit: need 0 < floor <= ceiling (finite); got floor={floor!r}, ceiling={ceiling!r}."
-            )
-        self.floor_, self.ceiling_ = floor, ceiling
-        return self
-
-    def transform(self, values):
-        """Scores in [0, 100] (same shape; a Series keeps its index)."""
-        if not hasattr(self, "floor_"):
-            raise RuntimeError("LogScale.transform: call fit(population) first.")
-        data = np.asarray(values, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.log(np.where(data > 0, data, np.nan))
-        low, high = np.log(self.floor_), np.log(self.ceiling_)
-        if high > low:
-            scores = 100.0 * (logs - low) / (high - low)
-        else:
-            scores = np.where(logs >= high, 100.0, 0.0)
-        scores = np.clip(scores, 0.0, 100.0)
-        scores = np.where(data <= 0, 0.0, scores)  # no rank: bottom of the scale
-        scores = np.where(np.isnan(data), np.nan, scores)
-        if isinstance(values, pd.Series):
-            return pd.Series(scores, index=values.index, name=values.name)
-        return scores
-
-    def fit_transform(self, values):
-        """``fit(values).transform(values)``."""
-        return self.fit(values).transform(values)
-
-
-def log_scale_0_100(values, *, floor: float | None = None, ceiling: float | None = None):
-    """Map positive values to 0-100 on a log scale between ``floor`` and ``ceiling``.
-
-    Unset bounds are learned from ``values`` (their smallest and largest
-    positive value); see :class:`LogScale` to fit on one population and score
-    another.
-    """
-    return LogScale(floor=floor, ceiling=ceiling).fit_transform(values)

@@ -39,15 +39,14 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
 
 from influence_lab.contract import Dataset
-from influence_lab.scoring.features import WINDOW_DAYS, resolve_users, user_features
+from influence_lab.scoring.calibration import CalibrationCurve, LogScale, as_curve
+from influence_lab.scoring.events import WINDOW_DAYS
+from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams, features_of, prepare_input
 
 __all__ = [
-    "CURVES",
     "GROUND_TRUTH_COLUMNS",
-    "CalibrationCurve",
     "KloutStyle",
     "KredStyle",
     "NetworkScore",
@@ -77,164 +76,29 @@ def _refuse_ground_truth(columns: Iterable, who: str) -> None:
         )
 
 
-# ------------------------------------------------------------------ calibration curve
-
-#: Target moments of the 1-100 curves. ``pre2012``: FACTS.md [checked] (average
-#: about 20; a 50 at about the 95th percentile). ``2012``: the mean of about 40
-#: is [checked]; its 95th percentile of 63 is an ASSUMPTION (Klout's help pages
-#: were widely quoted as "63 is the top 5%" but that source was not read).
-CURVES: dict[str, dict[str, float]] = {
-    "pre2012": {"mean": 20.0, "p95": 50.0},
-    "2012": {"mean": 40.0, "p95": 63.0},
-}
-
-
-class CalibrationCurve:
-    """Population rank -> quantile function of a target distribution on [low, high].
-
-    The target is a Beta distribution stretched to ``[low, high]`` whose two
-    parameters are solved so that its mean is ``mean`` and its 95th
-    percentile is ``p95`` (one root search: the mean fixes a/(a+b), the
-    concentration a+b is searched for the percentile). ``fit(raw)`` ranks the
-    population's positive raw values and stores the knots raw -> score: a
-    group of users with the same raw value covering the rank range
-    (lower, upper] gets the target's mean over that range of quantiles (a
-    single user: about the quantile at its mid-rank), so the population's
-    mean is the target mean even with many ties; ``transform`` interpolates
-    linearly between knots, so it is monotone and a new raw value between
-    two population values lands between their scores. Raw values are rounded
-    to a relative 1e-12 first, so that float noise cannot split a tie. Users with raw <= 0
-    (no engagement) get ``low``, the floor, and are left out of the
-    population: the targets describe users with engagement.
-
-    Above ``max_knots`` distinct values (2**20) the knots are a subset evenly
-    spaced in rank and values between them are interpolated in raw units; the
-    population's mean then matches to a fraction of a point.
-    """
-
-    def __init__(
-        self, mean: float = 20.0, p95: float = 50.0, *, low: float = 1.0, high: float = 100.0, max_knots: int = 2**20
-    ) -> None:
-        self.mean = mean
-        self.p95 = p95
-        self.low = low
-        self.high = high
-        self.max_knots = max_knots
-
-    @classmethod
-    def named(cls, name: str) -> "CalibrationCurve":
-        """The curve of a name in :data:`CURVES` (``"pre2012"`` or ``"2012"``)."""
-        if name not in CURVES:
-            raise ValueError(f"unknown curve {name!r}; choose one of {sorted(CURVES)} or pass a CalibrationCurve.")
-        return cls(**CURVES[name])
-
-    def solve(self) -> tuple[float, float]:
-        """Beta parameters (a, b) with the target mean and 95th percentile on [low, high]."""
-        width = self.high - self.low
-        mu = (self.mean - self.low) / width
-        x95 = (self.p95 - self.low) / width
-        if not (0 < mu < 1 and 0 < x95 < 1):
-            raise ValueError(
-                f"CalibrationCurve: mean={self.mean} and p95={self.p95} must lie strictly inside "
-                f"[{self.low}, {self.high}]."
-            )
-        # As a+b grows the percentile tends to the mean; as it shrinks, to high (if mu > 5%) or low.
-        feasible = (x95 > mu and mu > 0.05) or (x95 < mu and mu < 0.05)
-        if not feasible:
-            raise ValueError(
-                f"CalibrationCurve: no Beta distribution on [{self.low}, {self.high}] has mean {self.mean} "
-                f"and 95th percentile {self.p95}. How to fix: put p95 above the mean (and the mean above "
-                f"{self.low + 0.05 * width:.2f})."
-            )
-
-        def gap(log_kappa: float) -> float:
-            kappa = np.exp(log_kappa)
-            return float(stats.beta.ppf(0.95, mu * kappa, (1 - mu) * kappa)) - x95
-
-        log_kappa = optimize.brentq(gap, np.log(1e-3), np.log(1e7), xtol=1e-12)
-        kappa = float(np.exp(log_kappa))
-        return mu * kappa, (1 - mu) * kappa
-
-    def quantile(self, level) -> np.ndarray:
-        """The target distribution's quantile function (needs ``fit`` or ``solve``)."""
-        a, b = (self.a_, self.b_) if hasattr(self, "a_") else self.solve()
-        return self.low + (self.high - self.low) * stats.beta.ppf(level, a, b)
-
-    def fit(self, raw) -> "CalibrationCurve":
-        """Learn knots raw -> score from a population of raw values; returns self."""
-        self.a_, self.b_ = self.solve()
-        values = np.asarray(raw, dtype=np.float64).ravel()
-        positive = np.sort(_snap(values[np.isfinite(values) & (values > 0)]))
-        self.population_size_ = int(positive.size)
-        self.floor_share_ = float(1 - positive.size / values.size) if values.size else float("nan")
-        if positive.size == 0:
-            self.knots_ = np.zeros(0)
-            self.scores_ = np.zeros(0)
-            return self
-        distinct, start, count = np.unique(positive, return_index=True, return_counts=True)
-        if distinct.size > self.max_knots:
-            keep = np.unique(np.linspace(0, distinct.size - 1, self.max_knots).round().astype(np.int64))
-            distinct, start, count = distinct[keep], start[keep], count[keep]
-        self.knots_ = distinct
-        self.scores_ = self._interval_means(start / positive.size, (start + count) / positive.size)
-        return self
-
-    def _interval_means(self, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-        """Mean of the target distribution over the quantile range (lower, upper] of each tie group.
-
-        A group of tied users covering ranks (lower, upper] gets the average
-        target score of that range (for a Beta, E[B; B <= x] = mean * I_x(a + 1, b)),
-        so the population's mean score is the target mean exactly, ties or not;
-        a single user gets about the quantile at its mid-rank.
-        """
-        a, b = self.a_, self.b_
-        x_low, x_high = stats.beta.ppf(lower, a, b), stats.beta.ppf(upper, a, b)
-        partial = stats.beta.cdf(x_high, a + 1, b) - stats.beta.cdf(x_low, a + 1, b)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean01 = (a / (a + b)) * partial / (upper - lower)
-        mid = stats.beta.ppf((lower + upper) / 2, a, b)
-        mean01 = np.where(np.isfinite(mean01) & (upper - lower > 1e-12), mean01, mid)
-        mean01 = np.clip(mean01, x_low, x_high)
-        return self.low + (self.high - self.low) * mean01
-
-    def transform(self, raw) -> np.ndarray:
-        """Scores in [low, high]: interpolated on the knots, ``low`` for raw <= 0 or NaN."""
-        if not hasattr(self, "knots_"):
-            raise RuntimeError("CalibrationCurve.transform: call fit(population_raw) first.")
-        values = np.asarray(raw, dtype=np.float64)
-        if self.knots_.size == 0:
-            return np.full(values.shape, float(self.low))
-        mapped = np.interp(_snap(np.nan_to_num(values)), self.knots_, self.scores_)
-        return np.where(np.isfinite(values) & (values > 0), mapped, float(self.low))
-
-    def __repr__(self) -> str:
-        return f"CalibrationCurve(mean={self.mean}, p95={self.p95}, low={self.low}, high={self.high})"
-
-
-def _snap(values: np.ndarray, bits: int = 40) -> np.ndarray:
-    """Round to ``bits`` bits of mantissa (relative 1e-12): equal raw values computed in a
-    different order (float noise) must share a rank, or relabelling users could reorder them."""
-    mantissa, exponent = np.frexp(values)
-    return np.ldexp(np.round(mantissa * 2.0**bits) / 2.0**bits, exponent)
-
-
-def _curve(curve) -> CalibrationCurve:
-    if isinstance(curve, CalibrationCurve):
-        return CalibrationCurve(curve.mean, curve.p95, low=curve.low, high=curve.high, max_knots=curve.max_knots)
-    if isinstance(curve, str):
-        return CalibrationCurve.named(curve)
-    raise TypeError(f"curve must be a name in {sorted(CURVES)} or a CalibrationCurve, got {type(curve).__name__}.")
-
-
 # ------------------------------------------------------------------------ base class
 
 
 class ScoreRecipe:
-    """Base class: parameters, the fit/transform/explain protocol, and checks.
+    """Base class: parameters, the public scoring protocol, and checks.
+
+    The protocol, which :func:`score_dataset` (one window) and
+    :func:`~influence_lab.scoring.timeline.score_timeline` (every day) both
+    drive, so that neither reaches into a recipe:
+
+    - ``required_features`` (the feature columns read, and nothing else),
+      :meth:`feature_params` (the :class:`~influence_lab.scoring.features.FeatureParams`
+      those features need) and :meth:`user_columns` (users-table columns, e.g. a community);
+    - :meth:`with_user_columns` joins those columns to a features table;
+    - :meth:`fit` learns the calibration from a population (``as_of`` recorded
+      in ``fitted_as_of_``) and returns ``self``;
+    - :meth:`prepare` computes the per-user constants of a run once (the
+      timeline then scores every day with them);
+    - :meth:`score_arrays` maps feature arrays to output arrays (numpy in,
+      numpy out: the timeline calls it once per day).
 
     Subclasses define ``name``, ``scale`` (low, high), ``required_features``,
-    ``_fit_arrays`` and ``_score_arrays`` (numpy in, numpy out: the timeline
-    calls it once per day) and ``_contributions``.
+    and the hooks ``_fit_arrays``, ``score_arrays`` and ``_contributions``.
     """
 
     name = "base"
@@ -271,50 +135,88 @@ class ScoreRecipe:
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({args})"
 
-    def feature_kwargs(self) -> dict:
-        """Keyword arguments of :func:`user_features` this recipe's features depend on."""
-        return {}
+    # -- the protocol
+    def feature_params(self) -> FeatureParams:
+        """The feature parameters this recipe's features depend on (the defaults unless a hyperparameter sets one)."""
+        return DEFAULT_PARAMS
 
     def user_columns(self) -> list[str]:
         """Columns of the users table the recipe needs beside the features (e.g. a community)."""
         return []
 
-    def _static(self, features: pd.DataFrame):
-        """What ``_score_arrays`` needs besides the arrays, computed once per run (the timeline reuses it)."""
+    def with_user_columns(self, features: pd.DataFrame, users: pd.DataFrame | None) -> pd.DataFrame:
+        """``features`` with the users-table columns of :meth:`user_columns`, joined on user_id."""
+        columns = self.user_columns()
+        if not columns:
+            return features
+        _refuse_ground_truth(columns, "score input")
+        who = type(self).__name__
+        if not isinstance(users, pd.DataFrame):
+            raise KeyError(
+                f"{who} needs users-table column(s) {columns}, but no users table was given. How to fix: "
+                "score a Dataset (its users table is used) or pass users=<a users table with those columns>."
+            )
+        missing = [c for c in columns if c not in users.columns]
+        if missing:
+            raise KeyError(
+                f"{who}: the users table lacks column(s) {missing} the recipe needs (it has {list(users.columns)}). "
+                f"How to fix: add {missing} to the users table, or pass a recipe parameter naming a column it has "
+                "(e.g. KredStyle(community=None) for one community)."
+            )
+        table = users.assign(user_id=users["user_id"].astype(str)).set_index("user_id")[columns]
+        return features.join(table, how="left")
+
+    def prepare(self, features: pd.DataFrame):
+        """The per-user constants :meth:`score_arrays` needs besides the arrays, computed once per run.
+
+        ``features`` needs only the index (user ids) and the :meth:`user_columns`."""
         return features
 
     @property
     def is_fitted(self) -> bool:
         return hasattr(self, "population_size_")
 
-    # -- protocol
-    def _arrays(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
+    def feature_arrays(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The ``required_features`` of a features table as float arrays (ground truth refused)."""
+        who = type(self).__name__
         if not isinstance(features, pd.DataFrame):
-            raise TypeError(f"{type(self).__name__}: features must be a DataFrame from user_features().")
-        _refuse_ground_truth(list(self.required_features) + self.user_columns(), type(self).__name__)
+            raise TypeError(
+                f"{who}: features must be a DataFrame, got {type(features).__name__}. How to fix: compute them "
+                f"with influence_lab.scoring.features.user_features(events, params=recipe.feature_params()), "
+                "or score in one call with score_dataset(data, recipe)."
+            )
+        _refuse_ground_truth(list(self.required_features) + self.user_columns(), who)
         missing = [c for c in self.required_features if c not in features.columns]
         if missing:
             raise KeyError(
-                f"{type(self).__name__}: features lack column(s) {missing}. How to fix: compute them with "
-                f"influence_lab.scoring.features.user_features(events, **recipe.feature_kwargs()) or use score_dataset()."
+                f"{who}: features lack column(s) {missing}. How to fix: compute them with "
+                f"influence_lab.scoring.features.user_features(events, params=recipe.feature_params()) "
+                "or use score_dataset()."
             )
         return {c: features[c].to_numpy(dtype=np.float64, na_value=np.nan) for c in self.required_features}
 
-    def fit(self, features: pd.DataFrame, y=None) -> "ScoreRecipe":
-        """Learn the calibration from a population of users; returns self."""
-        arrays = self._arrays(features)
+    def fit(self, features: pd.DataFrame, y=None, *, as_of=None) -> "ScoreRecipe":
+        """Learn the calibration from a population of users; returns self.
+
+        ``as_of``, the time the population's features describe, is recorded in ``fitted_as_of_``."""
+        arrays = self.feature_arrays(features)
         self._fit_arrays(arrays, features)
         self.population_size_ = int(len(features))
+        self.fitted_as_of_ = None if as_of is None else pd.Timestamp(as_of)
         return self
 
-    def _check_fitted(self) -> None:
+    def _check_fitted(self, method: str) -> None:
         if not self.is_fitted:
-            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(features) first (or score_dataset).")
+            raise RuntimeError(
+                f"{type(self).__name__}.{method}: the recipe is not fitted. How to fix: call "
+                f"recipe.fit(features) on a population first, or score in one call with "
+                f"score_dataset(data, recipe), which fits it."
+            )
 
     def transform(self, features: pd.DataFrame) -> pd.DataFrame:
         """Scores and components, one row per user (same index as ``features``)."""
-        self._check_fitted()
-        columns = self._score_arrays(self._arrays(features), features)
+        self._check_fitted("transform")
+        columns = self.score_arrays(self.feature_arrays(features), self.prepare(features))
         return pd.DataFrame(columns, index=features.index)
 
     def fit_transform(self, features: pd.DataFrame, y=None) -> pd.DataFrame:
@@ -322,9 +224,9 @@ class ScoreRecipe:
 
     def explain(self, features: pd.DataFrame) -> pd.DataFrame:
         """Contributions in score points (``baseline`` + one column per component) summing to ``score``."""
-        self._check_fitted()
-        arrays = self._arrays(features)
-        scored = self._score_arrays(arrays, features)
+        self._check_fitted("explain")
+        arrays = self.feature_arrays(features)
+        scored = self.score_arrays(arrays, self.prepare(features))
         parts = self._contributions(arrays, scored, features)
         frame = pd.DataFrame(parts, index=features.index)
         frame["score"] = scored["score"]
@@ -334,11 +236,59 @@ class ScoreRecipe:
         """Column names of ``transform``'s output (scikit-learn convention)."""
         return np.array(list(self._output_columns()), dtype=object)
 
+    def score(
+        self,
+        data: Dataset | pd.DataFrame,
+        *,
+        as_of=None,
+        window_days: float | None = None,
+        half_life_days: float | None = None,
+        users=None,
+        refit: bool | None = None,
+        with_features: bool = False,
+    ) -> pd.DataFrame:
+        """Score every user of a dataset (or events table) as of a time; see :func:`score_dataset`.
+
+        Fits the recipe in place when it is not fitted (or ``refit=True``), so
+        the fitted calibration stays on this object, scikit-learn style."""
+        fit_now = (not self.is_fitted) if refit is None else bool(refit)
+        if refit is False and not self.is_fitted:
+            raise RuntimeError(
+                f"score_dataset(refit=False) needs a fitted recipe; {type(self).__name__} is not fitted. "
+                "How to fix: fit it first (score once with refit=None) or drop refit=False."
+            )
+        prepared = prepare_input(data, users)  # users resolved and events encoded once
+        window = float(self.window_days if window_days is None else window_days)
+        as_of = prepared.last_event() if as_of is None else as_of
+        features = features_of(
+            prepared,
+            as_of=as_of,
+            window_days=window,
+            half_life_days=half_life_days,
+            params=self.feature_params(),
+            with_pagerank="pagerank" in self.required_features,
+            columns=None if with_features else self.required_features,
+        )
+        features = self.with_user_columns(features, prepared.users)
+        if fit_now:
+            self.fit(features, as_of=as_of)
+        scored = self.transform(features)
+        if with_features:
+            scored = scored.join(features[features.columns.difference(scored.columns, sort=False)])
+        scored.attrs.update(
+            recipe=self.name,
+            as_of=pd.Timestamp(as_of),
+            window_days=None if half_life_days is not None else window,
+            half_life_days=half_life_days,
+        )
+        return scored
+
     # subclasses
     def _fit_arrays(self, arrays: dict[str, np.ndarray], features: pd.DataFrame) -> None:
         raise NotImplementedError
 
-    def _score_arrays(self, arrays: dict[str, np.ndarray], features: pd.DataFrame | None = None) -> dict:
+    def score_arrays(self, arrays: dict[str, np.ndarray], prepared=None) -> dict[str, np.ndarray]:
+        """Output arrays (``score`` first) from feature arrays and the constants of :meth:`prepare`."""
         raise NotImplementedError
 
     def _contributions(self, arrays, scored, features) -> dict:
@@ -398,7 +348,7 @@ class _CurveRecipe(ScoreRecipe):
             scales[name] = mean if mean > 0 else 1.0
         self.component_scale_ = scales
         raw = self._raw(components)
-        self.curve_ = _curve(self.curve).fit(np.where(engaged, raw, 0.0))
+        self.curve_ = as_curve(self.curve).fit(np.where(engaged, raw, 0.0))
 
     def _parts(self, components: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         weights = self._weights()
@@ -406,10 +356,10 @@ class _CurveRecipe(ScoreRecipe):
 
     def _raw(self, components: dict[str, np.ndarray]) -> np.ndarray:
         if not hasattr(self, "component_scale_"):
-            raise RuntimeError("fit first")
+            self._check_fitted("score_arrays")
         return sum(self._parts(components).values())
 
-    def _score_arrays(self, arrays, features=None) -> dict:
+    def score_arrays(self, arrays, prepared=None) -> dict:
         components = self._component_values(arrays)
         engaged = self._engaged(arrays)
         raw = np.where(engaged, self._raw(components), 0.0)
@@ -479,8 +429,8 @@ class KloutStyle(_CurveRecipe):
         network_weight: float = 0.3,
         curve: str | CalibrationCurve = "pre2012",
         window_days: float = WINDOW_DAYS,
-        activity_exponent: float = 0.5,
-        standing_window_days: int = WINDOW_DAYS,
+        activity_exponent: float = DEFAULT_PARAMS.activity_exponent,
+        standing_window_days: int = DEFAULT_PARAMS.standing_window_days,
     ) -> None:
         self.reach_weight = reach_weight
         self.amplification_weight = amplification_weight
@@ -490,8 +440,10 @@ class KloutStyle(_CurveRecipe):
         self.activity_exponent = activity_exponent
         self.standing_window_days = standing_window_days
 
-    def feature_kwargs(self) -> dict:
-        return {"activity_exponent": self.activity_exponent, "standing_window_days": self.standing_window_days}
+    def feature_params(self) -> FeatureParams:
+        return DEFAULT_PARAMS.updated(
+            activity_exponent=self.activity_exponent, standing_window_days=self.standing_window_days
+        )
 
     def _engaged(self, arrays):
         return arrays["reactions_received"] > 0
@@ -563,7 +515,7 @@ class KredStyle(ScoreRecipe):
         points_per_action: float = 10.0,
         points_per_like: float = 1.0,
         big_actor_points: float = 20.0,
-        big_actor_followers: int = 10_000,
+        big_actor_followers: int = DEFAULT_PARAMS.big_actor_followers,
         community=None,
         window_days: float = WINDOW_DAYS,
     ) -> None:
@@ -574,8 +526,8 @@ class KredStyle(ScoreRecipe):
         self.community = community
         self.window_days = window_days
 
-    def feature_kwargs(self) -> dict:
-        return {"big_actor_followers": self.big_actor_followers}
+    def feature_params(self) -> FeatureParams:
+        return DEFAULT_PARAMS.updated(big_actor_followers=self.big_actor_followers)
 
     def user_columns(self) -> list[str]:
         return [self.community] if isinstance(self.community, str) else []
@@ -618,19 +570,21 @@ class KredStyle(ScoreRecipe):
         # keyed by the community labels themselves (1 and "1" are different communities), as looked up
         self.top_points_ = {k: float(v) for k, v in top.items()}
 
-    def _static(self, features: pd.DataFrame):
-        """Per-user constants of a scoring run (community codes and fitted tops), computed once.
-
-        The timeline calls this once and passes the result to ``_score_arrays`` every day."""
+    def prepare(self, features: pd.DataFrame) -> _KredStatic:
+        """Per-user constants of a scoring run (community codes and fitted tops), computed once."""
         communities = self._communities(features, len(features))
         codes, names = pd.factorize(pd.Series(communities, dtype=object))
         top_by_code = pd.Series(names).map(self.top_points_).to_numpy(dtype=np.float64, na_value=np.nan)
         return _KredStatic(codes, top_by_code)
 
-    def _score_arrays(self, arrays, features=None) -> dict:
+    def score_arrays(self, arrays, prepared=None) -> dict:
         points = np.maximum(sum(self._points(arrays).values()), 0.0)
-        static = features if isinstance(features, _KredStatic) else self._static(features)
-        codes, top_by_code = static.codes, static.top_by_code
+        if not isinstance(prepared, _KredStatic):
+            raise TypeError(
+                "KredStyle.score_arrays: pass the result of recipe.prepare(features) (community codes), "
+                f"got {type(prepared).__name__}."
+            )
+        codes, top_by_code = prepared.codes, prepared.top_by_code
         fitted_top = top_by_code[codes]
         if np.isnan(fitted_top).any():  # community unseen at fit: its own top in this data
             own = np.zeros(len(top_by_code))
@@ -724,7 +678,7 @@ class SocialNetworkingPotential(ScoreRecipe):
             )
         return ir, np.maximum(rmr, 0.0)
 
-    def _score_arrays(self, arrays, features=None) -> dict:
+    def score_arrays(self, arrays, prepared=None) -> dict:
         ir, rmr = self._ratios(arrays)
         return {"score": (ir + rmr) / 2.0, "interactor_ratio": ir, "reshare_reply_ratio": rmr}
 
@@ -757,21 +711,19 @@ class NetworkScore(ScoreRecipe):
     scale = (0.0, 100.0)
     required_features = ("pagerank",)
 
-    def __init__(self, *, alpha: float = 0.85, window_days: float = WINDOW_DAYS) -> None:
+    def __init__(self, *, alpha: float = DEFAULT_PARAMS.pagerank_alpha, window_days: float = WINDOW_DAYS) -> None:
         self.alpha = alpha
         self.window_days = window_days
 
-    def feature_kwargs(self) -> dict:
-        return {"with_pagerank": True, "pagerank_alpha": self.alpha}
+    def feature_params(self) -> FeatureParams:
+        return DEFAULT_PARAMS.updated(pagerank_alpha=self.alpha)
 
     def _fit_arrays(self, arrays, features) -> None:
-        from influence_lab.scoring.graph import LogScale
-
         ranks = arrays["pagerank"]
         known = ranks[np.isfinite(ranks) & (ranks > 0)]
         self.log_scale_ = LogScale().fit(known) if known.size else None
 
-    def _score_arrays(self, arrays, features=None) -> dict:
+    def score_arrays(self, arrays, prepared=None) -> dict:
         ranks = arrays["pagerank"]
         if self.log_scale_ is None:
             score = np.zeros(len(ranks))
@@ -842,10 +794,10 @@ class RobustScore(_CurveRecipe):
         reach_weight: float = 0.6,
         amplification_weight: float = 0.4,
         ring_penalty: float = 0.5,
-        passive_credibility: float = 0.25,
-        credibility_engagers: float = 3.0,
-        reaction_budget_per_day: float = 20.0,
-        min_account_age_days: float = 30.0,
+        passive_credibility: float = DEFAULT_PARAMS.passive_credibility,
+        credibility_engagers: float = DEFAULT_PARAMS.credibility_engagers,
+        reaction_budget_per_day: float = DEFAULT_PARAMS.reaction_budget_per_day,
+        min_account_age_days: float = DEFAULT_PARAMS.min_account_age_days,
         curve: str | CalibrationCurve = "pre2012",
         window_days: float = WINDOW_DAYS,
     ) -> None:
@@ -859,16 +811,16 @@ class RobustScore(_CurveRecipe):
         self.curve = curve
         self.window_days = window_days
 
-    def feature_kwargs(self) -> dict:
-        return {
-            "passive_credibility": self.passive_credibility,
-            "credibility_engagers": self.credibility_engagers,
-            "reaction_budget_per_day": self.reaction_budget_per_day,
-            "min_account_age_days": self.min_account_age_days,
-        }
+    def feature_params(self) -> FeatureParams:
+        return DEFAULT_PARAMS.updated(
+            passive_credibility=self.passive_credibility,
+            credibility_engagers=self.credibility_engagers,
+            reaction_budget_per_day=self.reaction_budget_per_day,
+            min_account_age_days=self.min_account_age_days,
+        )
 
-    def _arrays(self, features):
-        arrays = super()._arrays(features)
+    def feature_arrays(self, features):
+        arrays = super().feature_arrays(features)
         if np.isnan(arrays["credible_engagers"]).all() and len(features):
             raise ValueError(
                 "RobustScore: the credibility features are NaN, which happens with half_life_days. "
@@ -916,27 +868,6 @@ def make_recipe(recipe: str | ScoreRecipe = "klout", **params) -> ScoreRecipe:
     raise ValueError(f"unknown recipe {recipe!r}; choose one of {sorted(RECIPES)} or pass a ScoreRecipe instance.")
 
 
-def _add_user_columns(features: pd.DataFrame, users, columns: list[str]) -> pd.DataFrame:
-    """``features`` with the users-table ``columns`` a recipe needs (e.g. a community), joined on user_id."""
-    if not columns:
-        return features
-    _refuse_ground_truth(columns, "score input")
-    if not isinstance(users, pd.DataFrame):
-        raise KeyError(
-            f"the recipe needs users-table column(s) {columns}, but no users table was given. How to fix: "
-            "score a Dataset (its users table is used) or pass users=<a users table with those columns>."
-        )
-    missing = [c for c in columns if c not in users.columns]
-    if missing:
-        raise KeyError(
-            f"the users table lacks column(s) {missing} the recipe needs (it has {list(users.columns)}). "
-            f"How to fix: add {missing} to the users table, or pass a recipe parameter naming a column it has "
-            "(e.g. KredStyle(community=None) for one community)."
-        )
-    table = users.assign(user_id=users["user_id"].astype(str)).set_index("user_id")[columns]
-    return features.join(table, how="left")
-
-
 def score_dataset(
     dataset_or_events: Dataset | pd.DataFrame,
     recipe: str | ScoreRecipe = "klout",
@@ -951,48 +882,31 @@ def score_dataset(
 ) -> pd.DataFrame:
     """Score every user of a dataset (or events table) as of a time; one row per user.
 
-    Rows are those of :func:`user_features`: the ids of ``users`` when it is
-    a list; otherwise everyone in the events up to ``as_of`` plus the users
-    table's other accounts, leaving out accounts created after ``as_of``.
+    Rows are those of :func:`~influence_lab.scoring.features.user_features`:
+    the ids of ``users`` when it is a list; otherwise everyone in the events
+    up to ``as_of`` plus the users table's other accounts, leaving out
+    accounts created after ``as_of``.
 
-    Computes :func:`user_features` for the window ``(as_of - window_days,
-    as_of]`` (``as_of`` defaults to the last event; ``window_days`` to the
-    recipe's, 90) or, with ``half_life_days``, an exponential decay, then
-    fits the recipe on that population and transforms it. A recipe instance
-    that is already fitted is only applied (calibration held fixed) unless
-    ``refit=True``; ``refit=False`` demands a fitted recipe. ``params`` are the
-    recipe's hyperparameters when ``recipe`` is a name. The result carries
-    ``attrs`` ``recipe``, ``as_of``, ``window_days``, ``half_life_days`` and the
-    fitted recipe (``attrs["model"]``); ``with_features=True`` adds the feature
-    columns (those not already in the output).
+    Computes the features of the window ``(as_of - window_days, as_of]``
+    (``as_of`` defaults to the last event; ``window_days`` to the recipe's,
+    90) or, with ``half_life_days``, an exponential decay, then fits the
+    recipe on that population and transforms it. A recipe instance that is
+    already fitted is only applied (calibration held fixed) unless
+    ``refit=True``; ``refit=False`` demands a fitted recipe. ``params`` are
+    the recipe's hyperparameters when ``recipe`` is a name.
+
+    The fitted recipe stays on the instance passed (scikit-learn style): to
+    keep it, pass one, e.g. ``model = KloutStyle(); score_dataset(data, model)``
+    then ``model.curve_``. The result's ``attrs`` hold ``recipe``, ``as_of``,
+    ``window_days`` and ``half_life_days``; ``with_features=True`` adds the
+    feature columns (those not already in the output).
     """
-    model = make_recipe(recipe, **params)
-    events, users_table, ids = resolve_users(dataset_or_events, users)
-    window = float(model.window_days if window_days is None else window_days)
-    features = user_features(
-        dataset_or_events,  # a Dataset keeps its users table (created_at) even when users lists ids
+    return make_recipe(recipe, **params).score(
+        dataset_or_events,
         as_of=as_of,
-        window_days=window,
+        window_days=window_days,
+        half_life_days=half_life_days,
         users=users,
-        half_life_days=half_life_days,
-        columns=None if with_features else model.required_features,
-        **model.feature_kwargs(),
+        refit=refit,
+        with_features=with_features,
     )
-    features = _add_user_columns(features, users_table, model.user_columns())
-    fit_now = (not model.is_fitted) if refit is None else bool(refit)
-    if refit is False and not model.is_fitted:
-        raise RuntimeError("score_dataset(refit=False) needs a fitted recipe instance.")
-    if fit_now:
-        model.fit(features)
-    scored = model.transform(features)
-    if with_features:
-        scored = scored.join(features[features.columns.difference(scored.columns, sort=False)])
-    last = as_of if as_of is not None else (events["timestamp"].max() if len(events) else None)
-    scored.attrs.update(
-        recipe=model.name,
-        as_of=pd.Timestamp(last) if last is not None else None,
-        window_days=None if half_life_days is not None else window,
-        half_life_days=half_life_days,
-        model=model,
-    )
-    return scored

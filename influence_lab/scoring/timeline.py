@@ -46,28 +46,26 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import Dataset
-from influence_lab.scoring.features import (
+from influence_lab.scoring.events import (
     DAY_NS,
     FOLLOW,
+    LIKE,
     MENTION,
     POST,
     REPLY,
     RESHARE,
-    LIKE,
     EventArrays,
     actor_followers_at_events,
     day_end,
     distinct_pair_deltas,
     follow_state_deltas,
     kind_in,
-    prepare_events,
     reaction_weights,
-    resolve_users,
-    user_features,
 )
-from influence_lab.scoring.recipes import ScoreRecipe, _add_user_columns, make_recipe
+from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams, features_of, prepare_input
+from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
 
-__all__ = ["score_timeline", "timeline_features", "day_end"]
+__all__ = ["score_timeline", "timeline_features"]
 
 
 @dataclass
@@ -213,9 +211,7 @@ def timeline_features(
     *,
     window_days: int | None,
     half_life_days: float | None,
-    activity_exponent: float = 0.5,
-    standing_window_days: int = 90,
-    big_actor_followers: int = 10_000,
+    params: FeatureParams = DEFAULT_PARAMS,
 ) -> dict[str, _Ledger]:
     """Ledgers (per-day deltas) of the named features for the selected user codes."""
     b = _Builder(ev, selected, window_days, half_life_days)
@@ -226,7 +222,7 @@ def timeline_features(
     weights = None
     if {"weighted_reactions", "standing_weighted_reactions"} & set(names):
         weights = reaction_weights(
-            ev, activity_exponent=activity_exponent, standing_window_days=standing_window_days
+            ev, activity_exponent=params.activity_exponent, standing_window_days=params.standing_window_days
         )
     received_by_kind = {
         "reshares_received": RESHARE,
@@ -261,7 +257,7 @@ def timeline_features(
             if ev.has_follows:
                 change, follow_mask = follow_state_deltas(ev)
                 actor_followers = actor_followers_at_events(ev, change, follow_mask)
-                mask = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other & (actor_followers > big_actor_followers)
+                mask = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other & (actor_followers > params.big_actor_followers)
                 ledgers[name] = b.windowed_sum(mask, ev.target)
             else:
                 ledgers[name] = _Ledger(*_empty(), decays=False)
@@ -286,6 +282,12 @@ def timeline_features(
 
 def _empty():
     return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+
+
+def _fitted_day(model: ScoreRecipe) -> pd.Timestamp | None:
+    """The UTC day (midnight) whose end the recipe was fitted at, or None if unknown."""
+    fitted = getattr(model, "fitted_as_of_", None)
+    return None if fitted is None else fitted.tz_convert("UTC").normalize()
 
 
 def _day_number(value, name: str) -> int:
@@ -316,8 +318,10 @@ def score_timeline(
     whole days (default: the recipe's, 90) or, with ``half_life_days``, an
     exponential decay over all earlier data. The calibration is fitted once
     on ``calibration_day`` (default ``end``) unless the recipe is already
-    fitted; ``attrs["model"]`` holds it, so ``score_dataset(...,
-    as_of=day_end(d), recipe=attrs["model"])`` reproduces day d.
+    fitted. The fitted calibration stays on the recipe instance passed
+    (scikit-learn style; ``attrs["calibration_day"]`` names the day it was
+    fitted at), so ``score_dataset(..., as_of=day_end(d), recipe=model)``
+    reproduces day d.
 
     ``users``: ids to report (every day); a users table (or a Dataset's
     table) reports its users from the day their account exists
@@ -339,8 +343,8 @@ def score_timeline(
         raise NotImplementedError(f"score_timeline: {type(model).__name__} supports a window only, not half_life_days.")
     if format not in ("long", "wide"):
         raise ValueError(f"score_timeline: format must be 'long' or 'wide'; got {format!r}.")
-    event_table, users_table, wanted = resolve_users(events, users)
-    ev = prepare_events(event_table, users_table, ids=wanted)
+    prepared = prepare_input(events, users)  # users resolved and events encoded once
+    ev, users_table, wanted = prepared.events, prepared.users, prepared.ids
     if len(ev.ts) == 0:
         raise ValueError(
             "score_timeline: the events table has no rows, so there is no day to score. How to fix: pass "
@@ -359,22 +363,23 @@ def score_timeline(
     elif not half_life_days > 0:
         raise ValueError(f"score_timeline: half_life_days must be > 0; got {half_life_days!r}.")
 
-    # calibration: once, on the reference day, with a direct computation
+    # calibration: once, on the reference day, with a direct computation on the population
+    # (the users table's accounts or everyone active, as a direct score_dataset would fit on)
+    calibration_day_number = (
+        _day_number(calibration_day, "calibration_day") if calibration_day is not None else last_day
+    )
     if not model.is_fitted:
-        reference = day_end(pd.Timestamp((calibration_day_number := (
-            _day_number(calibration_day, "calibration_day") if calibration_day is not None else last_day
-        )) * DAY_NS, tz="UTC"))
-        features = user_features(
-            event_table,
+        reference = day_end(pd.Timestamp(calibration_day_number * DAY_NS, tz="UTC"))
+        features = features_of(
+            prepared,
             as_of=reference,
             window_days=float(window if window is not None else model.window_days),
-            users=users_table,
             half_life_days=half_life_days,
+            params=model.feature_params(),
             columns=model.required_features,
-            **model.feature_kwargs(),
+            use_ids=False,
         )
-        model.fit(_add_user_columns(features, users_table, model.user_columns()))
-        model.calibration_day_ = pd.Timestamp(calibration_day_number * DAY_NS, tz="UTC")
+        model.fit(model.with_user_columns(features, users_table), as_of=reference)
 
     # events after the last day never matter
     ev = ev.take(ev.day <= last_day)
@@ -394,21 +399,16 @@ def score_timeline(
         selected = np.flatnonzero(seen_day <= last_day)
     selected_ids = ev.user_ids[selected]
 
-    kwargs = model.feature_kwargs()
     ledgers = timeline_features(
         ev,
         model.timeline_features,
         selected,
         window_days=window,
         half_life_days=half_life_days,
-        activity_exponent=kwargs.get("activity_exponent", 0.5),
-        standing_window_days=kwargs.get("standing_window_days", 90),
-        big_actor_followers=kwargs.get("big_actor_followers", 10_000),
+        params=model.feature_params(),
     )
-    static = pd.DataFrame(index=pd.Index(selected_ids, name="user_id"))
-    static = _add_user_columns(static, users_table, model.user_columns())
-
-    static_data = model._static(static)
+    static = model.with_user_columns(pd.DataFrame(index=pd.Index(selected_ids, name="user_id")), users_table)
+    prepared_run = model.prepare(static)
     n_days = last_day - first_day + 1
     n_sel = len(selected)
     decay_factor = 1.0 if half_life_days is None else float(np.exp2(-1.0 / half_life_days))
@@ -436,7 +436,7 @@ def score_timeline(
             if b > a:
                 np.add.at(state, user[a:b], value[a:b])
             arrays[name] = np.full(n_sel, constant) if constant is not None else state.copy()
-        scored = model._score_arrays(arrays, static_data)
+        scored = model.score_arrays(arrays, prepared_run)
         if not outputs:
             keep = scored.keys() if components else ["score"]
             outputs = {k: np.empty((n_sel, n_days)) for k in keep}
@@ -454,7 +454,8 @@ def score_timeline(
         active |= in_table[selected][:, None] & exists
     if format == "wide":
         wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=static.index, columns=days)
-        wide.attrs.update(recipe=model.name, model=model, window_days=window, half_life_days=half_life_days)
+        wide.attrs.update(recipe=model.name, window_days=window, half_life_days=half_life_days,
+                          calibration_day=_fitted_day(model))
         return wide
     rows_user, rows_day = np.nonzero(active.T)[1], np.nonzero(active.T)[0]
     long = pd.DataFrame(
@@ -465,5 +466,6 @@ def score_timeline(
     )
     for k, values in outputs.items():
         long[k] = values[rows_user, rows_day]
-    long.attrs.update(recipe=model.name, model=model, window_days=window, half_life_days=half_life_days)
+    long.attrs.update(recipe=model.name, window_days=window, half_life_days=half_life_days,
+                      calibration_day=_fitted_day(model))
     return long

@@ -24,8 +24,7 @@ users; the only loops run over recipes, weight settings or bootstrap blocks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,21 +32,20 @@ from scipy import stats
 
 from influence_lab.contract import Dataset
 from influence_lab.scoring.features import user_features
-from influence_lab.scoring.recipes import RECIPES, CalibrationCurve, KloutStyle, make_recipe, score_dataset
+from influence_lab.scoring.calibration import CalibrationCurve
+from influence_lab.studies.stats import bootstrap_spearman
+from influence_lab.scoring.recipes import RECIPES, KloutStyle, ScoreRecipe, make_recipe, score_dataset
 
 __all__ = [
     "COUNT_COLUMNS",
     "KLOUT_COMPONENT_FEATURES",
     "RECIPE_LABELS",
-    "Estimate",
-    "bootstrap_correlation",
-    "bootstrap_indices",
-    "bootstrap_spearman",
     "curve_sweep",
     "distinct_in_top_k",
     "explain_klout",
     "feature_profile",
     "label",
+    "make_recipes",
     "score_all_recipes",
     "score_on_curves",
     "simplex_weights",
@@ -95,38 +93,47 @@ KLOUT_COMPONENT_FEATURES: dict[str, tuple[str, ...]] = {
 # ------------------------------------------------------------------------- scoring
 
 
+def make_recipes(names: Sequence[str] = tuple(RECIPES), *, curve: str = "pre2012") -> dict[str, ScoreRecipe]:
+    """Fresh, unfitted instances of the named recipes (``curve`` for those calibrated on one), keyed by name.
+
+    Pass them to :func:`score_all_recipes` to keep the fitted recipes (each is fitted in place)."""
+    models = {}
+    for name in names:
+        params = {"curve": curve} if "curve" in make_recipe(name).get_params() else {}
+        models[name] = make_recipe(name, **params)
+    return models
+
+
 def score_all_recipes(
     dataset: Dataset,
     as_of=None,
     *,
-    recipes: Sequence[str] = tuple(RECIPES),
+    recipes: Sequence[str] | Mapping[str, ScoreRecipe] = tuple(RECIPES),
     curve: str = "pre2012",
     counts: Sequence[str] = COUNT_COLUMNS,
 ) -> pd.DataFrame:
     """One row per user: the score of every recipe (a column each) and the raw ``counts``.
 
-    ``recipes`` defaults to every recipe of :data:`influence_lab.scoring.recipes.RECIPES`, in its order.
+    ``recipes`` defaults to every recipe of :data:`influence_lab.scoring.recipes.RECIPES`, in its order;
+    names get fresh instances (``curve`` goes to the recipes calibrated on a curve, Klout-style and
+    Robust), and a mapping name -> instance (:func:`make_recipes`) is fitted in place, so the caller
+    keeps the fitted recipes (e.g. ``models["snp"].basis_`` says which proxies SNP used).
 
     Each recipe is fitted on the window's own population through
-    :func:`influence_lab.scoring.recipes.score_dataset` (so its calibration is the
-    population's); ``curve`` goes to the recipes calibrated on a curve
-    (Klout-style and Robust). ``attrs["models"]`` holds the fitted recipes
-    (e.g. ``models["snp"].basis_`` says which proxies SNP used) and
-    ``attrs["as_of"]`` the time scored. Counts the data cannot give stay NaN
-    (followers without follow events).
+    :func:`influence_lab.scoring.recipes.score_dataset` (so its calibration is
+    the population's). ``attrs["as_of"]`` holds the time scored. Counts the
+    data cannot give stay NaN (followers without follow events).
     """
+    models = dict(recipes) if isinstance(recipes, Mapping) else make_recipes(recipes, curve=curve)
     columns = {}
-    models = {}
-    for name in recipes:
-        params = {"curve": curve} if "curve" in make_recipe(name).get_params() else {}
-        scored = score_dataset(dataset, name, as_of=as_of, **params)
+    for name, model in models.items():
+        scored = score_dataset(dataset, model, as_of=as_of)
         columns[name] = scored["score"]
-        models[name] = scored.attrs["model"]
         as_of = scored.attrs["as_of"] if as_of is None else as_of
     table = pd.DataFrame(columns)
     if counts:
         table = table.join(user_features(dataset, as_of=as_of, columns=list(counts)))
-    table.attrs.update(models=models, as_of=as_of)
+    table.attrs.update(as_of=as_of)
     return table
 
 
@@ -277,94 +284,6 @@ def distinct_in_top_k(table: pd.DataFrame, k: int = 100, columns: Iterable[str] 
 
 
 # ------------------------------------------------------------------------- bootstrap
-
-
-@dataclass(frozen=True)
-class Estimate:
-    """A correlation with a bootstrap percentile interval.
-
-    ``replicates`` are the resampled values (NaN where a resample was
-    constant); ``n`` is the number of complete pairs used.
-    """
-
-    estimate: float
-    low: float
-    high: float
-    n: int
-    n_boot: int
-    seed: int
-    level: float
-    method: str
-    replicates: np.ndarray
-
-    def as_dict(self) -> dict[str, float]:
-        return {"estimate": self.estimate, "low": self.low, "high": self.high, "n": self.n}
-
-
-def bootstrap_indices(n: int, n_boot: int, seed: int, sample_size: int | None = None) -> np.ndarray:
-    """Row indices of ``n_boot`` resamples with replacement, shape (n_boot, sample_size or n)."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, n, size=(n_boot, n if sample_size is None else sample_size))
-
-
-def _rowwise_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    xc = x - x.mean(axis=1, keepdims=True)
-    yc = y - y.mean(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (xc * yc).sum(axis=1) / np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
-
-
-def _correlate(x: np.ndarray, y: np.ndarray, method: str) -> np.ndarray:
-    """Row-wise correlation of 2-D arrays (Spearman: Pearson of average ranks, as scipy)."""
-    if method == "spearman":
-        x, y = stats.rankdata(x, axis=1), stats.rankdata(y, axis=1)
-    return _rowwise_pearson(x, y)
-
-
-def bootstrap_correlation(
-    x,
-    y,
-    *,
-    method: str = "spearman",
-    n_boot: int = 1000,
-    seed: int = 0,
-    level: float = 0.95,
-    sample_size: int | None = None,
-    block: int = 200,
-) -> Estimate:
-    """Correlation of x and y with a percentile bootstrap interval over resampled pairs.
-
-    Pairs with a NaN are dropped first. ``method`` is ``"spearman"`` or
-    ``"pearson"``. With ``sample_size`` each resample draws that many pairs
-    (e.g. 39, the size of a published comparison) and the interval shows
-    how much a study of that size could vary; the estimate is still the
-    full-data value. Resamples are drawn by :func:`bootstrap_indices` with
-    ``seed`` and processed ``block`` at a time to bound memory.
-    """
-    if method not in ("spearman", "pearson"):
-        raise ValueError(f"bootstrap_correlation: method must be 'spearman' or 'pearson', got {method!r}.")
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"bootstrap_correlation: x and y must be 1-D of equal length; got {x.shape} and {y.shape}.")
-    keep = np.isfinite(x) & np.isfinite(y)
-    x, y = x[keep], y[keep]
-    if len(x) < 3:
-        raise ValueError(f"bootstrap_correlation: need at least 3 complete pairs, got {len(x)}.")
-    estimate = float(_correlate(x[None, :], y[None, :], method)[0])
-    indices = bootstrap_indices(len(x), n_boot, seed, sample_size)
-    replicates = np.concatenate(
-        [_correlate(x[indices[i : i + block]], y[indices[i : i + block]], method) for i in range(0, n_boot, block)]
-    )
-    tail = (1 - level) / 2
-    finite = replicates[np.isfinite(replicates)]
-    low, high = (np.quantile(finite, [tail, 1 - tail]) if finite.size else (np.nan, np.nan))
-    return Estimate(estimate, float(low), float(high), int(len(x)), n_boot, seed, level, method, replicates)
-
-
-def bootstrap_spearman(x, y, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> Estimate:
-    """Spearman's rho with a percentile bootstrap interval (see :func:`bootstrap_correlation`)."""
-    return bootstrap_correlation(x, y, method="spearman", n_boot=n_boot, seed=seed, level=level)
 
 
 def tracking_table(

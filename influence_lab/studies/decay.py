@@ -36,15 +36,15 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
-from influence_lab.scoring.features import DAY_NS, day_end, prepare_events, split_input
+from influence_lab.scoring.events import DAY_NS, day_end, prepare_events, split_input
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe, score_dataset
 from influence_lab.scoring.timeline import score_timeline
+from influence_lab.studies.stats import bootstrap_median
 
 __all__ = [
     "IDLE_DAYS",
     "VARIANTS",
     "active_users",
-    "bootstrap_median",
     "busiest_post",
     "community_scores",
     "engaged_peak_day",
@@ -82,7 +82,7 @@ _DAY = pd.Timedelta(days=1)
 
 
 def _utc_day(value) -> pd.Timestamp:
-    """UTC midnight starting the calendar day of ``value`` (the day :func:`features.day_end` closes)."""
+    """UTC midnight starting the calendar day of ``value`` (the day :func:`~influence_lab.scoring.events.day_end` closes)."""
     return day_end(value).normalize()
 
 
@@ -115,7 +115,8 @@ def score_paths(
 
     A thin wrapper of :func:`score_timeline` with the calibration fitted on
     ``calibration_day`` (or held fixed when ``recipe`` is a fitted
-    instance); ``attrs["model"]`` holds the fitted recipe to reuse.
+    instance). Pass a recipe instance to keep the fitted calibration: it is
+    fitted in place and can score a counterfactual on the same scale.
     """
     return score_timeline(
         data,
@@ -248,8 +249,8 @@ def idle_experiment(
     events, users_table = split_input(data)
     rows = []
     for variant, memory in variants.items():
-        base = score_paths(data, ids, start=eve, end=last, recipe=recipe, calibration_day=calibration, **memory, **params)
-        model = base.attrs["model"]
+        model = make_recipe(recipe, **params) if isinstance(recipe, str) else recipe
+        base = score_paths(data, ids, start=eve, end=last, recipe=model, calibration_day=calibration, **memory)
         base = base.loc[ids]
         for k in idle_days:
             k = int(k)
@@ -335,18 +336,6 @@ def active_users(
 
 
 # ------------------------------------------------------------------------ summaries
-
-
-def bootstrap_median(values: np.ndarray, *, n_boot: int = 2000, seed: int = 3, level: float = 0.95) -> tuple:
-    """Median of ``values`` and its percentile bootstrap interval (resampling users, explicit seed)."""
-    values = np.asarray(values, dtype=np.float64)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    medians = np.median(values[rng.integers(0, values.size, (n_boot, values.size))], axis=1)
-    tail = (1 - level) / 2
-    return float(np.median(values)), float(np.quantile(medians, tail)), float(np.quantile(medians, 1 - tail))
 
 
 def loss_summary(results: pd.DataFrame, *, n_boot: int = 2000, seed: int = 3) -> pd.DataFrame:
@@ -561,8 +550,9 @@ def experiment_users(
 def engaged_peak_day(data: Dataset | pd.DataFrame, **memory) -> pd.Timestamp:
     """The day with the most users above the score floor (engagement in their window): a
     calibration day at which the community is at its fullest."""
-    wide = score_timeline(data, "klout", format="wide", **memory)
-    return (wide > wide.attrs["model"].curve_.low).sum().idxmax()
+    model = make_recipe("klout")
+    wide = score_timeline(data, model, format="wide", **memory)
+    return (wide > model.curve_.low).sum().idxmax()
 
 
 def community_scores(data: Dataset, *, calibration_day=None) -> dict[str, pd.DataFrame]:
@@ -601,16 +591,21 @@ def quiet_spell_changes(
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-def dip_components(path: pd.DataFrame, before, after) -> pd.DataFrame:
+def dip_components(path: pd.DataFrame, before, after, *, model: ScoreRecipe) -> pd.DataFrame:
     """What moved between two days of a one-user path scored with ``components=True`` (long format).
 
     Rows: the two days; columns: score, the calibration percentile of the
     score (the rank the fixed calibration gives it), and each Klout-style
     component back in its own units: distinct engagers (reach), weighted
     reactions per published item (amplification), standing-weighted
-    reactions (network).
+    reactions (network). ``model`` is the fitted Klout-style recipe that scored
+    the path (pass the instance given to :func:`score_paths`).
     """
-    model = path.attrs["model"]
+    if not getattr(model, "is_fitted", False) or not hasattr(model, "curve_"):
+        raise ValueError(
+            "dip_components: model must be the fitted Klout-style recipe that scored the path. How to fix: "
+            "pass recipe=model to score_paths, then model=model here."
+        )
     table = path.set_index("day").loc[[_utc_day(before), _utc_day(after)]]
     curve = model.curve_
     from scipy import stats
@@ -654,18 +649,21 @@ def busiest_post(events: pd.DataFrame, user_id: str, start, end) -> dict[str, ob
 
 
 def idle_pair(
-    data: Dataset, user_id: str, *, start, idle_days: int, calibration_day, end, **memory
+    data: Dataset, user_id: str, *, start, idle_days: int, calibration_day, end,
+    recipe: str | ScoreRecipe = "klout", **memory
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One user's unaltered path and the path with ``idle_days`` idle days from ``start`` (long, with components).
 
     Both from ``calibration_day`` to ``end``, with the calibration fitted
     once on the unaltered world that day (as :func:`idle_experiment`);
-    ``memory``: timeline keywords.
+    ``memory``: timeline keywords. A recipe instance passed is fitted in
+    place (keep it for :func:`dip_components`).
     """
+    model = make_recipe(recipe)
     unaltered = score_paths(data, [user_id], start=calibration_day, end=end, calibration_day=calibration_day,
-                            components=True, **memory)
+                            recipe=model, components=True, **memory)
     altered = idle_events(data.events, [user_id], start, idle_days)
-    idle = score_paths(altered, [user_id], start=calibration_day, end=end, recipe=unaltered.attrs["model"],
+    idle = score_paths(altered, [user_id], start=calibration_day, end=end, recipe=model,
                        components=True, **memory)
     return unaltered, idle
 

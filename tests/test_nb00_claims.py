@@ -14,12 +14,6 @@ from influence_lab.studies import explore
 
 from influence_lab.datasets import world as simulate
 from influence_lab.course.narrative import fmt
-from influence_lab.datasets.sample import load_sample
-
-
-@pytest.fixture(scope="module")
-def world():
-    return load_sample()
 
 
 @pytest.fixture(scope="module")
