@@ -197,7 +197,10 @@ def prepare_events(
     anything else is read.
     """
     if not isinstance(events, pd.DataFrame):
-        raise TypeError(f"events must be a DataFrame, got {type(events).__name__}")
+        raise TypeError(
+            f"prepare_events: events must be a DataFrame, got {type(events).__name__}. How to fix: pass a "
+            "contract events table (dataset.events, or a table checked by influence_lab.validate_events)."
+        )
     if not _has_contract_dtypes(events):
         events = validate_events(events)
     user_table = None
