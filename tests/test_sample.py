@@ -238,6 +238,27 @@ def test_extra_column_in_a_sample_file_is_refused_not_dropped(tmp_path):
         load_sample(folder)
 
 
+def test_a_life_event_that_ends_before_it_starts_names_column_rows_and_line(tmp_path):
+    from influence_lab.contract import ContractError
+
+    folder = _copy_sample(tmp_path)
+
+    def swap_first(lines):
+        header = lines[0].split(",")
+        first = lines[1].split(",")
+        start, end = header.index("start"), header.index("end")
+        first[start], first[end] = first[end], first[start]
+        return [lines[0], ",".join(first)] + lines[2:]
+
+    _rewrite_gz(folder / "true_life_events.csv.gz", swap_first)
+    with pytest.raises(ContractError) as err:
+        load_sample(folder)
+    message = str(err.value)
+    assert "true_life_events.csv.gz (true_life_events table): column 'end': 1 of " in message
+    assert "rows end before they start" in message and "row 0 (line 2 of the file): end=" in message
+    assert "How to fix:" in message and err.value.column == "end" and err.value.rows == [0]
+
+
 def test_naive_life_event_time_is_refused(tmp_path):
     from influence_lab.contract import ContractError
 

@@ -48,6 +48,7 @@ import pyarrow.csv as pacsv
 from influence_lab import paths
 from influence_lab._version import __version__
 from influence_lab.contract import (
+    rows_error,
     EVENT_COLUMNS,
     EVENT_OPTIONAL,
     ID_DTYPE,
@@ -373,14 +374,10 @@ def _read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
                 numeric = pd.to_numeric(df[name], errors="coerce")
                 bad = (numeric.isna() & df[name].notna()).to_numpy(dtype=bool)
                 if bad.any():
-                    row = int(np.flatnonzero(bad)[0])
-                    raise ContractError(
-                        f"{path}: column '{name}': row {row} (line {row + _LINE_OFFSET} of the file) holds "
-                        f"{df[name].iloc[row]!r}, not a number.\nHow to fix: {paths.regenerate_hint(path.parent)}.",
-                        table=entry.get("table", "?"),
-                        column=name,
-                        rows=[row],
-                        source=str(path),
+                    raise rows_error(
+                        table=entry.get("table", "?"), column=name, positions=np.flatnonzero(bad), n_rows=len(df),
+                        problem="hold text, not a number", fix=f"{paths.regenerate_hint(path.parent)}.",
+                        source=str(path), values=df[name].array, line_offset=_LINE_OFFSET,
                     )
                 df[name] = numeric.astype("int64" if dtype != "float64" and not numeric.isna().any() else "float64")
     for c in columns:
@@ -423,21 +420,20 @@ def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> 
     for name in ("start", "end"):
         out[name] = to_utc_column(out, name, table="true_life_events", source=str(path), line_offset=_LINE_OFFSET)
     checks = [
-        ("user_id", ~out["user_id"].isin(user_ids).to_numpy(dtype=bool), "names a user not in users.csv.gz"),
-        ("end", (out["end"] <= out["start"]).to_numpy(dtype=bool), "ends before it starts"),
+        ("user_id", ~out["user_id"].isin(user_ids).to_numpy(dtype=bool), "name a user not in users.csv.gz"),
+        ("end", (out["end"] <= out["start"]).to_numpy(dtype=bool), "end before they start"),
         (
             "availability",
             ~pd.to_numeric(out["availability"], errors="coerce").between(0, 1).to_numpy(dtype=bool),
-            "is not a number in [0, 1]",
+            "are not a number in [0, 1]",
         ),
     ]
     for column, bad, problem in checks:
         if bad.any():
-            row = int(np.flatnonzero(bad)[0])
-            raise ContractError(
-                f"{path}: column '{column}': {int(bad.sum())} row(s) {problem}; first at row {row} "
-                f"(line {row + _LINE_OFFSET}).\nHow to fix: {paths.regenerate_hint(path.parent)}.",
-                table="true_life_events", column=column, rows=np.flatnonzero(bad)[:100], source=str(path),
+            raise rows_error(
+                table="true_life_events", column=column, positions=np.flatnonzero(bad), n_rows=len(out),
+                problem=problem, fix=f"{paths.regenerate_hint(path.parent)}.", source=str(path),
+                values=out[column].array, line_offset=_LINE_OFFSET,
             )
     out["user_id"] = out["user_id"].astype(ID_DTYPE)
     out["event"] = out["event"].astype(ID_DTYPE)
