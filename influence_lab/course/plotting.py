@@ -13,16 +13,11 @@ import pandas as pd
 import seaborn as sns
 
 from influence_lab.contract import Dataset
-from influence_lab.scoring.events import day_end
 from influence_lab.studies import decay
 
 PALETTE = "colorblind"
 ONE_DAY = pd.Timedelta(days=1)
 
-
-def utc_day(value) -> pd.Timestamp:
-    """UTC midnight starting the calendar day of ``value``."""
-    return day_end(value).normalize()
 
 
 def set_theme() -> None:
@@ -89,7 +84,7 @@ def plot_idle_gaps(gaps: Mapping[str, pd.Series], *, start, idle_days: int, tole
     """Unaltered minus idle score per day (positive: points lost, negative: the idle path is ABOVE), per memory."""
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 3.8))
-    first = utc_day(start)
+    first = decay.utc_day(start)
     ax.axvspan(first, first + idle_days * ONE_DAY, color="grey", alpha=0.15, label=f"the {idle_days} idle days")
     ax.axhspan(-tolerance, tolerance, color="green", alpha=0.07, label=f"within {tolerance:g} point")
     for name, gap in gaps.items():
@@ -129,9 +124,9 @@ def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, s
     nrows = int(np.ceil(len(paths) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), sharex=True, sharey=True)
     for ax, (label, path) in zip(np.ravel(axes), paths.items()):
-        dip = decay.path_dip(path, split, until=utc_day(split) + 90 * ONE_DAY)
+        dip = decay.path_dip(path, split, until=decay.utc_day(split) + 90 * ONE_DAY)
         ax.plot(path.index, path.to_numpy(), linewidth=1)
-        ax.axvline(utc_day(split), color="grey", linestyle=":")
+        ax.axvline(decay.utc_day(split), color="grey", linestyle=":")
         ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=8.5)
         ax.tick_params(axis="x", labelrotation=45, labelsize=7)
     for ax in np.ravel(axes)[len(paths):]:
@@ -155,11 +150,11 @@ def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Ser
     fig, axes = plt.subplots(4, 1, figsize=(10, 10), sharex=True, height_ratios=[3, 1.3, 1.5, 2])
     for name, path in scores.items():
         axes[0].plot(path.index, path.to_numpy(), label=name)
-    axes[0].axvline(utc_day(split), color="grey", linestyle=":")
+    axes[0].axvline(decay.utc_day(split), color="grey", linestyle=":")
     first = events.loc[~events["kind"].isin(["follow", "unfollow"]).to_numpy(), "timestamp"].min().normalize()
     axes[0].axvspan(first, first + 90 * ONE_DAY, color="grey", alpha=0.12, label="90-day window still filling")
     axes[0].set(ylabel="Klout-style score (1-100)", title=title)
-    axes[0].set_xlim(first, utc_day(events["timestamp"].max()) + ONE_DAY)
+    axes[0].set_xlim(first, decay.utc_day(events["timestamp"].max()) + ONE_DAY)
     axes[0].legend(frameon=False)
     plot_life_events(axes[1], world.truth["true_life_events"], user_id)
     axes[2].bar(weekly.index, weekly.to_numpy(), width=5)

@@ -454,14 +454,10 @@ def _first_rows_message(
     source: str, column: str, index: int, positions: np.ndarray, values: pa.ChunkedArray, problem: str, fix: str
 ) -> str:
     """Name the first offending lines (row i is line i + 1) of one column, and the fix (the contract's wording)."""
-
-    class _Values:  # offending_rows reads values by position; read only the few it shows
-        def __getitem__(self, position: int):
-            return values[position].as_py()
-
+    shown = {int(p): values[int(p)].as_py() for p in positions[:5]}  # only the rows the message shows
     return offending_rows(
         table="raw file", column=f"{index + 1} ({column})", positions=positions, n_rows=len(values),
-        problem=problem, fix=fix, source=source, values=_Values(), line_offset=1,
+        problem=problem, fix=fix, source=source, values=shown, line_offset=1,
     )
 
 

@@ -43,6 +43,7 @@ from influence_lab.studies.stats import bootstrap_median
 
 __all__ = [
     "IDLE_DAYS",
+    "utc_day",
     "VARIANTS",
     "active_users",
     "busiest_post",
@@ -81,7 +82,7 @@ VARIANTS: dict[str, dict[str, float]] = {
 _DAY = pd.Timedelta(days=1)
 
 
-def _utc_day(value) -> pd.Timestamp:
+def utc_day(value) -> pd.Timestamp:
     """UTC midnight starting the calendar day of ``value`` (the day :func:`~influence_lab.scoring.events.day_end` closes)."""
     return day_end(value).normalize()
 
@@ -140,10 +141,10 @@ def path_dip(path: pd.Series, before, *, until=None, swing_days: int = 28) -> di
     ``swing_before``, the range (max - min) of the path over the ``swing_days``
     days up to ``before``: how much the score moves anyway, to judge a drop by.
     """
-    day = _utc_day(before)
+    day = utc_day(before)
     after = path[path.index > day]
     if until is not None:
-        after = after[after.index <= _utc_day(until)]
+        after = after[after.index <= utc_day(until)]
     if after.empty or day not in path.index:
         raise ValueError(f"path_dip: the path must cover {day.date()} and at least one later day.")
     start = float(path.loc[day])
@@ -181,7 +182,7 @@ def idle_events(events: pd.DataFrame, users: Iterable[str], start, idle_days: in
     """
     if int(idle_days) != idle_days or idle_days < 0:
         raise ValueError(f"idle_events: idle_days must be a whole number >= 0; got {idle_days!r}.")
-    first = _utc_day(start)
+    first = utc_day(start)
     inside = (events["timestamp"] >= first) & (events["timestamp"] < first + int(idle_days) * _DAY)
     chosen = pd.Index(_ids(users), dtype="str")
     acts = events["actor_id"].isin(chosen)
@@ -242,8 +243,8 @@ def idle_experiment(
     after the break).
     """
     ids = _ids(users)
-    first = _utc_day(start)
-    last = _utc_day(end)
+    first = utc_day(start)
+    last = utc_day(end)
     eve = first - _DAY
     calibration = eve if calibration_day is None else calibration_day
     events, users_table = split_input(data)
@@ -452,7 +453,7 @@ def refitted_scores(data: Dataset, days: Iterable, recipe: str = "klout", **para
     day reports, next to the timeline's fixed calibration.
     """
     columns = {}
-    for day in sorted({_utc_day(d) for d in days}):
+    for day in sorted({utc_day(d) for d in days}):
         columns[day] = score_dataset(data, recipe, as_of=day_end(day), **params)["score"]
     return pd.DataFrame(columns)
 
@@ -527,7 +528,7 @@ def experiment_users(
     on the day before ``start`` (calibration fitted that day), so there is a
     score to lose. ``memory``: timeline keywords (default the 90-day window).
     """
-    eve = _utc_day(start) - _DAY
+    eve = utc_day(start) - _DAY
     active = active_users(world.events, start, exclude=exclude)
     exclude_personas = list(exclude_personas)
     if exclude_personas:
@@ -564,7 +565,7 @@ def community_scores(data: Dataset, *, calibration_day=None) -> dict[str, pd.Dat
     calibration re-fitted on every day (:func:`refitted_scores`), i.e. the
     score ranks each user against the community of that day.
     """
-    day = engaged_peak_day(data) if calibration_day is None else _utc_day(calibration_day)
+    day = engaged_peak_day(data) if calibration_day is None else utc_day(calibration_day)
     window = score_timeline(data, "klout", format="wide", calibration_day=day, window_days=90)
     decayed = score_timeline(data, "klout", format="wide", calibration_day=day, half_life_days=30.0)
     refitted = refitted_scores(data, window.columns).reindex(index=window.index)
@@ -606,7 +607,7 @@ def dip_components(path: pd.DataFrame, before, after, *, model: ScoreRecipe) -> 
             "dip_components: model must be the fitted Klout-style recipe that scored the path. How to fix: "
             "pass recipe=model to score_paths, then model=model here."
         )
-    table = path.set_index("day").loc[[_utc_day(before), _utc_day(after)]]
+    table = path.set_index("day").loc[[utc_day(before), utc_day(after)]]
     curve = model.curve_
     from scipy import stats
 
@@ -631,7 +632,7 @@ def busiest_post(events: pd.DataFrame, user_id: str, start, end) -> dict[str, ob
     per day over the same days, days without any counted as 0, to judge the
     post against.
     """
-    first, last = _utc_day(start), _utc_day(end) + _DAY
+    first, last = utc_day(start), utc_day(end) + _DAY
     mine = events[(events["target_id"] == user_id).to_numpy() & events["kind"].isin(ENGAGEMENT_KINDS).to_numpy()]
     mine = mine[((mine["timestamp"] >= first) & (mine["timestamp"] < last)).to_numpy()]
     if mine.empty or "post_id" not in mine.columns:
@@ -674,7 +675,7 @@ def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("refe
     The month that contains ``split`` (when it is not its first day) is in neither.
     """
     mine = outcomes[(outcomes["user_id"] == user_id) & outcomes["metric"].isin(list(metrics))]
-    day = _utc_day(split)
+    day = utc_day(split)
     month_end = mine["period"] + pd.offsets.MonthBegin(1)
     side = np.where(month_end <= day, "before", np.where(mine["period"] >= day, "after", "split"))
     mine = mine.assign(side=side)
