@@ -50,8 +50,14 @@ def is_package(name: str) -> bool:
 
 def imports_of(name: str) -> list[tuple[str, str | None, int]]:
     """(module loaded, name imported from it or None, line) for every import statement of module ``name``."""
-    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
-    package = name if is_package(name) else name.rpartition(".")[0]
+    return imports_in(MODULES[name].read_text(encoding="utf-8"), name, is_package(name), MODULES)
+
+
+def imports_in(source: str, name: str, package_init: bool, modules) -> list[tuple[str, str | None, int]]:
+    """:func:`imports_of` for the source text of a module ``name`` (``package_init``: it is a package's
+    ``__init__``), resolving submodules among the names in ``modules``."""
+    tree = ast.parse(source)
+    package = name if package_init else name.rpartition(".")[0]
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -66,7 +72,7 @@ def imports_of(name: str) -> list[tuple[str, str | None, int]]:
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 # "from influence_lab.datasets import snap" loads the submodule snap
-                found.append((sub, None, node.lineno) if sub in MODULES else (base, alias.name, node.lineno))
+                found.append((sub, None, node.lineno) if sub in modules else (base, alias.name, node.lineno))
     return found
 
 
@@ -96,13 +102,14 @@ def test_imports_only_from_its_layer_or_below(name):
     assert not upward, f"{name} imports from a higher layer: {upward}"
 
 
-def test_no_module_imports_a_module_that_imports_it_back():
+def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Import circles of ``graph`` (module -> modules it imports), each as a path back to its start."""
     cycles = []
 
     def visit(node, stack, on_stack, done):
         stack.append(node)
         on_stack.add(node)
-        for nxt in GRAPH[node]:
+        for nxt in graph[node]:
             if nxt in on_stack:
                 cycles.append(stack[stack.index(nxt):] + [nxt])
             elif nxt not in done:
@@ -112,9 +119,14 @@ def test_no_module_imports_a_module_that_imports_it_back():
         done.add(node)
 
     done: set[str] = set()
-    for name in MODULES:
+    for name in graph:
         if name not in done:
             visit(name, [], set(), done)
+    return cycles
+
+
+def test_no_module_imports_a_module_that_imports_it_back():
+    cycles = find_cycles(GRAPH)
     assert not cycles, "import circles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
@@ -126,7 +138,37 @@ def test_no_private_name_from_another_subpackage(name):
     assert not reach_ins, f"{name} imports private names from another subpackage: {reach_ins}"
 
 
-def test_the_checks_see_imports_inside_functions(tmp_path):
-    """The walker reads function-level imports too (the lazy ones are where circles hid)."""
-    lazy = [target for target, _, _ in imports_of("influence_lab.studies.explore")]  # imported inside a function
-    assert "influence_lab.scoring.features" in lazy
+def test_the_checks_see_every_kind_of_import_and_find_circles():
+    """The walker on a hand-made module: absolute, relative, submodule and function-level imports; the layer,
+    private-name and circle checks on what it finds."""
+    source = (
+        "import os\n"
+        "import influence_lab.scoring.graph as g\n"
+        "from influence_lab.studies import compare\n"
+        "from ..scoring.features import _private_helper, user_features\n"
+        "from . import stats\n"
+        "def later():\n"
+        "    from influence_lab.course import plotting  # a lazy import, where circles hid\n"
+    )
+    modules = {"influence_lab.scoring.graph", "influence_lab.studies.compare", "influence_lab.datasets.stats",
+               "influence_lab.course.plotting", "influence_lab.scoring.features"}
+    found = imports_in(source, "influence_lab.datasets.fake", False, modules)
+    assert found == [
+        ("influence_lab.scoring.graph", None, 2),
+        ("influence_lab.studies.compare", None, 3),
+        ("influence_lab.scoring.features", "_private_helper", 4),
+        ("influence_lab.scoring.features", "user_features", 4),
+        ("influence_lab.datasets.stats", None, 5),
+        ("influence_lab.course.plotting", None, 7),
+    ]
+    upward = sorted({target for target, _, _ in found if layer(target) > layer("influence_lab.datasets.fake")})
+    assert upward == ["influence_lab.course.plotting", "influence_lab.scoring.features", "influence_lab.scoring.graph",
+                      "influence_lab.studies.compare"]
+    private = [(t, i) for t, i, _ in found if i and i.startswith("_") and subpackage(t) != "datasets"]
+    assert private == [("influence_lab.scoring.features", "_private_helper")]
+    # the package's own __init__ resolves "from . import x" inside itself
+    assert imports_in("from . import stats\n", "influence_lab.datasets", True, modules) == [
+        ("influence_lab.datasets.stats", None, 1)
+    ]
+    assert find_cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"], "e": []}) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": ["b"], "b": [], "c": ["a", "b"]}) == []

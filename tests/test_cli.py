@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 import types
 import urllib.error
 import urllib.request
@@ -103,9 +104,11 @@ def test_unknown_dataset_name_is_a_usage_error(capsys):
     assert code == 2 and "unknown dataset 'twitter'" in err and "higgs, collegemsg" in err
 
 
-def test_version(capsys):
+def test_version_is_the_one_in_pyproject(capsys):
+    # the installed metadata's version, which comes from pyproject.toml (not the "0+unknown" fallback)
+    declared = tomllib.loads((paths.project_root() / "pyproject.toml").read_text())["project"]["version"]
     code, out, _ = run(capsys, "--version")
-    assert code == 0 and out.startswith("influence-lab ")
+    assert code == 0 and out == f"influence-lab {declared}\n"
 
 
 # --------------------------------------------------------------------------- data fetch

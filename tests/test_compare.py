@@ -11,7 +11,6 @@ from influence_lab.studies import compare
 from influence_lab.studies import stats as lab_stats
 
 from influence_lab.scoring import features, recipes
-from influence_lab.scoring.calibration import CURVES
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.recipes import KloutStyle, score_dataset
 
@@ -162,11 +161,14 @@ def test_label():
     assert set(compare.RECIPE_LABELS) == set(recipes.RECIPES)  # one registry of recipes: every one has a label
 
 
-def test_simplex_weights_sum_to_one():
-    grid = compare.simplex_weights(0.25)
-    assert len(grid) == 15
-    np.testing.assert_allclose(grid.sum(axis=1), 1.0)
-    assert (grid >= 0).all().all()
+def test_simplex_weights_are_every_point_of_the_grid_on_the_simplex():
+    # by hand: (i, j, n - i - j) / n for i + j <= n; step 0.1 is where float noise (1 - 0.7 - 0.3 < 0) drops corners
+    for step, n in ((0.5, 2), (0.25, 4), (0.1, 10)):
+        grid = compare.simplex_weights(step)
+        assert list(grid.columns) == ["reach_weight", "amplification_weight", "network_weight"]  # KloutStyle params
+        expected = sorted((i / n, j / n, (n - i - j) / n) for i in range(n + 1) for j in range(n + 1 - i))
+        assert len(grid) == len(expected) == (n + 1) * (n + 2) // 2
+        np.testing.assert_allclose(sorted(map(tuple, grid.to_numpy())), expected, atol=1e-9)
 
 
 def test_weight_grid_refits_and_reach_only_orders_by_engagers(small_world):
@@ -184,17 +186,53 @@ def test_weight_grid_refits_and_reach_only_orders_by_engagers(small_world):
     assert grid.loc[0, "spearman_truth"] == pytest.approx(1.0)  # score is monotone in distinct engagers
 
 
-def test_explain_klout_adds_up(small_world):
-    as_of = day_end("2012-06-30")
-    model = KloutStyle()
-    scored = score_dataset(small_world, model, as_of=as_of, with_features=True)
-    user = scored["score"].idxmax()
-    table = compare.explain_klout(scored, model, user)
-    assert table["points"].sum() == pytest.approx(scored.loc[user, "score"])
-    assert table.attrs["score"] == pytest.approx(scored.loc[user, "score"])
-    assert table.loc["reach", "component_value"] == pytest.approx(np.log1p(scored.loc[user, "unique_engagers"]))
+def test_explain_klout_splits_the_score_by_weighted_component():
+    features = pd.DataFrame(
+        {
+            "unique_engagers": [3, 1, 7, 0],
+            "reactions_received": [4, 1, 10, 0],
+            "weighted_reactions": [4.0, 1.0, 6.0, 0.0],
+            "published_items": [2, 1, 3, 5],
+            "standing_weighted_reactions": [2.0, 0.5, 5.0, 0.0],
+        },
+        index=pd.Index(["a", "b", "c", "quiet"], name="user_id"),
+        dtype=float,
+    )
+    model = KloutStyle().fit(features)
+    score = model.transform(features)["score"]
+    # by hand, from the recipe's definition: log1p components, each divided by its mean over the engaged users
+    # (a, b, c), weighted 0.4 / 0.3 / 0.3; the points above the floor of 1 are split in proportion to the parts
+    values = {
+        "reach": np.log1p(features["unique_engagers"]),
+        "amplification": np.log1p(features["weighted_reactions"] / features["published_items"].clip(lower=1)),
+        "network": np.log1p(features["standing_weighted_reactions"]),
+    }
+    means = {c: v.loc[["a", "b", "c"]].mean() for c, v in values.items()}
+    weights = {"reach": 0.4, "amplification": 0.3, "network": 0.3}
+    for user in ("a", "c"):
+        table = compare.explain_klout(features, model, user)
+        parts = {c: weights[c] * values[c][user] / means[c] for c in weights}
+        assert table.loc["baseline", "points"] == 1.0
+        assert table.attrs["score"] == pytest.approx(score[user])
+        for c in weights:
+            assert table.loc[c, "component_value"] == pytest.approx(values[c][user])
+            assert table.loc[c, "population_mean"] == pytest.approx(means[c])
+            assert table.loc[c, "weight"] == weights[c]
+            assert table.loc[c, "points"] == pytest.approx((score[user] - 1) * parts[c] / sum(parts.values()))
+    table = compare.explain_klout(features, model, "a")
+    assert table.loc["amplification", "reads"] == "weighted_reactions, published_items"
+    assert table.loc["amplification", "feature_values"] == "4.0, 2.0"
+    # no reaction received: the floor, and no component earns a point even where its feature is not 0
+    assert compare.explain_klout(features, model, "quiet")["points"].tolist() == [1.0, 0.0, 0.0, 0.0]
+    # a component with weight 0 earns nothing; the others share the (refitted) score
+    no_reach = KloutStyle(reach_weight=0.0).fit(features)
+    table = compare.explain_klout(features, no_reach, "a")
+    assert table.loc["reach", "points"] == 0.0
+    assert table.loc[["amplification", "network"], "points"].sum() == pytest.approx(
+        no_reach.transform(features).loc["a", "score"] - 1
+    )
     with pytest.raises(KeyError, match="not in the features"):
-        compare.explain_klout(scored, model, "nobody")
+        compare.explain_klout(features, model, "nobody")
 
 
 def test_score_all_recipes_and_curves(small_world):

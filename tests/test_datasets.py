@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -307,10 +308,17 @@ def test_unknown_dataset_lists_the_names():
 
 def test_registry_entries_are_complete():
     for entry in snap.describe():
-        assert entry.url.startswith("https://snap.stanford.edu/data/") and entry.url.endswith(entry.filename)
-        assert len(entry.sha256) == 64 and int(entry.sha256, 16) >= 0
-        assert entry.rows > 0 and entry.citation and "licence" in entry.terms
+        assert entry.url == f"https://snap.stanford.edu/data/{entry.filename}"
+        assert re.fullmatch(r"[0-9a-f]{64}", entry.sha256), entry.sha256  # what sha256_of_bytes writes
+        assert entry.citation and "licence" in entry.terms
     assert "CC BY-SA 2.0 DE" in snap.REGISTRY["collegemsg"].terms
+
+
+@pytest.mark.realdata
+def test_registry_rows_are_those_of_the_files(higgs, collegemsg):
+    """The row count each registry entry states (for ``snap.describe()``) is the file's own line count."""
+    for name, data in (("higgs", higgs), ("collegemsg", collegemsg)):
+        assert snap.REGISTRY[name].rows == len(data.events), name  # loaded without clean=True: one event per line
 
 
 # --------------------------------------------------------------------------- parsing local files

@@ -49,6 +49,22 @@ def steady():
     return _steady_world()
 
 
+def _with_a_burst(world: Dataset, burst_days=range(100, 107), extra_posts: int = 20, fans: int = 12) -> Dataset:
+    """``world`` plus "burst": a daily poster liked by ``fans`` fans every day, who also posts ``extra_posts``
+    items nobody reacts to on each of ``burst_days``. Idling through the burst removes those items too, so
+    the idle path's reactions per item, hence its score, rise ABOVE the unaltered one after the break."""
+    rows = []
+    for d in range(200):
+        t = START + d * DAY + pd.Timedelta(hours=8)
+        rows.append((t, "burst", None, "post"))
+        rows += [(t + pd.Timedelta(minutes=f + 1), f"burst_fan{f}", "burst", "like") for f in range(fans)]
+        if d in burst_days:
+            rows += [(t + pd.Timedelta(hours=6, minutes=i), "burst", None, "post") for i in range(extra_posts)]
+    events = pd.concat([world.events, _events(rows)], ignore_index=True)
+    users = pd.DataFrame({"user_id": sorted(set(events["actor_id"]) | set(events["target_id"]) - {""})})
+    return Dataset("toy+burst", users, events, pd.DataFrame(), {}, "toy")
+
+
 # ------------------------------------------------------------------ recovery_days
 
 
@@ -104,11 +120,6 @@ def experiment(steady):
         steady, ["star"], start=START + 100 * DAY, end=START + 199 * DAY, idle_days=(0, 3, 7, 14, 30),
         variants={"window": {"window_days": 30}, "decay": {"half_life_days": 10.0}},
     )
-
-
-def test_zero_idle_days_lose_nothing(experiment):
-    zero = experiment[experiment["idle_days"] == 0]
-    assert (zero["loss"] == 0).all() and (zero["max_loss"] == 0).all() and (zero["recovery_days"] == 0).all()
 
 
 def test_loss_does_not_decrease_with_the_break(experiment):
@@ -183,20 +194,69 @@ def test_idle_experiment_reports_the_gain_and_gain_summary_counts_it():
     assert np.isnan(decay.gain_summary(results, threshold=5.0).loc[("w", 7), "median_gain_above"])
 
 
-def test_idle_experiment_gain_columns(experiment):
-    assert (experiment["max_gain"] >= 0).all()
-    zero = experiment[experiment["idle_days"] == 0]
-    assert (zero["max_gain"] == 0).all()
+def test_experiment_columns_are_read_off_the_two_paths(steady):
+    """Every column of idle_experiment, recomputed by date from the unaltered and the idle path scored here
+    (one calibration, fitted on the eve of the break on the unaltered world), for k = 0 and k = 7, with a
+    window (the gap stays flat after the break) and a half-life (it changes every day)."""
+    tolerance = 0.1  # below the star's loss, so that its recovery takes days
+    world = _with_a_burst(steady)
+    users = ["star", "burst"]
+    first, last = START + 100 * DAY, START + 160 * DAY
+    eve = first - DAY
+    variants = {"window": {"window_days": 30}, "decay": {"half_life_days": 10.0}}
+    table = decay.idle_experiment(world, users, start=first, end=last, idle_days=(0, 7), variants=variants,
+                                  tolerance=tolerance).set_index(["variant", "user_id", "idle_days"])
+    for variant, memory in variants.items():
+        model = make_recipe("klout")
+        base = decay.score_paths(world, users, start=eve, end=last, calibration_day=eve, recipe=model, **memory)
+        for k in (0, 7):
+            idle = decay.score_paths(decay.idle_events(world.events, users, first, k), users, start=eve, end=last,
+                                     recipe=model, **memory)
+            last_idle = first + (k - 1) * DAY  # k = 0: the eve itself
+            for user in users:
+                gap = base.loc[user] - idle.loc[user]
+                row = table.loc[(variant, user, k)]
+                since_start, since_last = gap[gap.index >= first], gap[gap.index >= last_idle]
+                recovered = next(
+                    (offset for offset, day in enumerate(since_last.index)
+                     if (since_last[since_last.index >= day] <= tolerance).all()),
+                    np.nan,
+                )
+                expected = {
+                    "score_before": base.loc[user, eve],
+                    "loss": gap[last_idle],
+                    "idle_score": idle.loc[user, last_idle],
+                    "max_loss": since_start.max(),
+                    "max_loss_day": (since_start.idxmax() - eve).days,
+                    "max_gain": max(0.0, -since_last.min()),
+                    "max_gain_day": ((-since_last).idxmax() - eve).days,
+                    "recovery_days": recovered,
+                    "horizon_days": (last - last_idle).days,
+                }
+                for column, value in expected.items():
+                    assert row[column] == pytest.approx(value, abs=1e-9, nan_ok=True), (variant, user, k, column)
+    seven = table.xs(("window", 7), level=["variant", "idle_days"])
+    assert seven.loc["star", "loss"] > tolerance and seven.loc["star", "recovery_days"] > 0
+    assert seven.loc["star", "max_gain"] == 0  # a steady user only loses
+    assert seven.loc["burst", "max_gain"] > 1  # the burst of unanswered items left the window with the break
+    assert (table.xs(0, level="idle_days")[["loss", "max_loss", "max_gain", "recovery_days"]] == 0).all().all()
 
 
 # ------------------------------------------------------------------ summaries
 
 
-def test_bootstrap_median_is_seeded_and_brackets_the_median():
+def test_bootstrap_median_is_the_median_with_a_percentile_interval_of_seeded_resamples():
     values = np.random.default_rng(0).normal(5, 2, 200)
-    first = stats.bootstrap_median(values, seed=1)
-    assert first == stats.bootstrap_median(values, seed=1)
-    assert first[1] < first[0] < first[2]
+    median, low, high = stats.bootstrap_median(values, n_boot=500, seed=1)
+    assert median == np.median(values)
+    resampled = np.median(values[stats.bootstrap_indices(200, 500, 1)], axis=1)  # the medians of 500 resamples
+    assert (low, high) == pytest.approx(tuple(np.quantile(resampled, [0.025, 0.975])), abs=1e-12)
+    assert stats.bootstrap_median(values, n_boot=500, seed=1) == (median, low, high)
+    assert stats.bootstrap_median(values, n_boot=500, seed=2)[1:] != (low, high)
+    narrow = stats.bootstrap_median(values, n_boot=500, seed=1, level=0.5)
+    assert low < narrow[1] < narrow[2] < high
+    # non-finite values are left out before resampling
+    assert stats.bootstrap_median(np.append(values, [np.nan, np.inf]), n_boot=500, seed=1) == (median, low, high)
     assert np.isnan(stats.bootstrap_median(np.array([np.nan]))[0])
 
 

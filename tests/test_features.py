@@ -260,11 +260,18 @@ def test_bad_ids_are_named(small_events):
         user_features(small_events, users="a")
 
 
-def test_every_column_is_documented(small_events):
+def test_every_documented_column_is_computed_and_columns_selects_them(small_events):
     f = user_features(small_events, with_pagerank=True)
-    assert list(f.columns) == list(FEATURES)
+    assert list(f.columns) == list(FEATURES)  # each documented feature is computed (a missing one is a KeyError)
     table = features_table()
     assert (table["meaning"].str.len() > 10).all() and (table["unit"].str.len() > 0).all()
+    # a subset comes back in FEATURES order with the full table's values, computed without the rest
+    some = user_features(small_events, columns=["unique_engagers", "posts", "followers"])
+    assert list(some.columns) == ["posts", "unique_engagers", "followers"]
+    pd.testing.assert_frame_equal(some, f[["posts", "unique_engagers", "followers"]])
+    assert "pagerank" not in user_features(small_events).columns  # only when asked for
+    with pytest.raises(ValueError, match=r"unknown feature\(s\) \['reach'\].*features_table\(\)"):
+        user_features(small_events, columns=["posts", "reach"])
 
 
 def test_decay_weights_by_age(small_events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from influence_lab.course.notebooks import is_solution, notebooks_in, question_of, read, title_of
@@ -20,60 +21,52 @@ DESIGN_CONSTANTS = {"90", "100", "1,000"}
 RELATIVE_DATA = re.compile(r"""["'](\.\./|\./)?(data|datasets|shared)/""")
 
 
-def test_the_suite_exists():
-    names = [p.name for p in NOTEBOOKS]
-    assert any(n.startswith("00_") for n in names), names
+# ------------------------------------------------------------------ the house rules, one function each
+# Each returns what breaks its rule (empty: the notebook follows it), so the rules are tested on a hand-made
+# notebook below as well as applied to every notebook of the suite.
 
 
-@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def notebook(request):
-    return request.param, read(request.param)
+def stored_outputs(nb) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
 
 
-def test_kernelspec_and_no_outputs(notebook):
-    path, nb = notebook
-    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", path.name
-    stored = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
-    assert not stored, f"{path.name}: cells {stored} carry outputs; clear them before committing"
-
-
-def test_opens_with_question_and_objectives(notebook):
-    path, nb = notebook
-    assert title_of(nb), f"{path.name} has no title heading"
-    assert question_of(nb), f"{path.name}: the opening cell must ask a question"
+def opening_problems(nb) -> list[str]:
+    problems = []
+    if not title_of(nb):
+        problems.append("no title heading")
+    if not question_of(nb):
+        problems.append("the opening cell must ask a question")
     first_md = "\n".join(c.source for c in nb.cells[:3] if c.cell_type == "markdown")
-    assert re.search(r"learning objectives", first_md, re.IGNORECASE), f"{path.name}: list learning objectives"
+    if not re.search(r"learning objectives", first_md, re.IGNORECASE):
+        problems.append("list learning objectives")
+    return problems
 
 
-def test_ends_with_exercises_and_tagged_solutions(notebook):
-    path, nb = notebook
+def exercise_problems(nb) -> list[str]:
     headings = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and re.search(r"^#+\s*Exercises", c.source, re.M)]
-    assert headings, f"{path.name}: no '## Exercises' section"
-    after = nb.cells[headings[-1]:]
-    assert any(is_solution(c) for c in after), f"{path.name}: exercises need solution cells tagged 'solution'"
+    if not headings:
+        return ["no '## Exercises' section"]
+    if not any(is_solution(c) for c in nb.cells[headings[-1]:]):
+        return ["exercises need solution cells tagged 'solution'"]
+    return []
 
 
-def test_code_cells_are_short(notebook):
-    path, nb = notebook
-    long = [
+def long_code_cells(nb) -> list[tuple[int, int]]:
+    return [
         (i, len(c.source.splitlines()))
         for i, c in enumerate(nb.cells)
-        if c.cell_type == "code" and len([l for l in c.source.splitlines() if l.strip()]) > MAX_CODE_LINES
+        if c.cell_type == "code" and len([line for line in c.source.splitlines() if line.strip()]) > MAX_CODE_LINES
     ]
-    assert not long, f"{path.name}: cells longer than {MAX_CODE_LINES} lines belong in the package: {long}"
 
 
-def test_no_relative_data_paths(notebook):
-    path, nb = notebook
-    bad = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and RELATIVE_DATA.search(c.source)]
-    assert not bad, f"{path.name}: cells {bad} read data by relative path; use influence_lab loaders"
+def relative_data_cells(nb) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and RELATIVE_DATA.search(c.source)]
 
 
-def test_static_prose_states_no_uncited_numbers(notebook):
-    """Numbers in Markdown cells are either from the literature (docs/literature.md), in a cell that cites it, or
-    computed with say()."""
-    path, nb = notebook
-    allowed = set(re.findall(r"\d[\d,.]*\d|\d", LITERATURE.read_text()))
+def uncited_numbers(nb, literature: str) -> list[tuple[int, str]]:
+    """Numbers in Markdown cells that are neither from the literature (in a cell that cites it), nor design
+    constants, years or single digits; computed numbers are stated with say() in code cells instead."""
+    allowed = set(re.findall(r"\d[\d,.]*\d|\d", literature))
     offending = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown" and re.search(r"^#+\s*Exercises", cell.source, re.M):
@@ -95,6 +88,110 @@ def test_static_prose_states_no_uncited_numbers(notebook):
             ):
                 continue
             offending.append((i, value))
+    return offending
+
+
+# ------------------------------------------------------------------ the rules catch what they are for
+
+
+def hand_made(*cells, kernel: str = "python3") -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nb.cells = list(cells)
+    return nb
+
+
+def test_the_readers_find_title_question_solutions_and_notebooks_in_arc_order(tmp_path):
+    nb = hand_made(
+        nbformat.v4.new_markdown_cell("Some words first.\n\n# Does **reach** matter?"),
+        nbformat.v4.new_markdown_cell("> *Is the score fair?*\n\n## Later question?"),
+        nbformat.v4.new_code_cell("1 + 1", metadata={"tags": ["solution", "hide"]}),
+    )
+    assert title_of(nb) == "Does **reach** matter?"  # the first top-level heading, in whichever cell
+    assert question_of(nb) == "Does **reach** matter?"  # the first Markdown line ending with '?'
+    assert question_of(hand_made(nbformat.v4.new_markdown_cell("> *Is the score fair?*"))) == "Is the score fair?"
+    assert title_of(hand_made(nbformat.v4.new_markdown_cell("## Only a section")), "fallback") == "fallback"
+    assert [is_solution(c) for c in nb.cells] == [False, False, True]
+    for name in ("10_later.ipynb", "02_b.ipynb", "00_a.ipynb", ".~00_a.ipynb", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    assert [p.name for p in notebooks_in(tmp_path)] == ["00_a.ipynb", "02_b.ipynb", "10_later.ipynb"]
+
+
+def test_the_rules_flag_a_notebook_that_breaks_them():
+    stored = nbformat.v4.new_code_cell("2 + 2")
+    stored.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "4"}, execution_count=1)]
+    bad = hand_made(
+        nbformat.v4.new_markdown_cell("Scores, seen from a distance."),
+        stored,
+        nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(MAX_CODE_LINES + 1))),
+        nbformat.v4.new_code_cell("pd.read_csv('../data/events.csv.gz')"),
+        nbformat.v4.new_markdown_cell("About 37 users in 2012 scored 90; 4,512 did not."),
+        nbformat.v4.new_markdown_cell("The literature: 3,600 features (checked), and 1,234 of ours."),
+        nbformat.v4.new_markdown_cell("## Exercises\n1. Try 250 users."),
+        nbformat.v4.new_code_cell("answer = 42"),
+    )
+    assert stored_outputs(bad) == [1]
+    assert opening_problems(bad) == ["no title heading", "the opening cell must ask a question", "list learning objectives"]
+    assert exercise_problems(bad) == ["exercises need solution cells tagged 'solution'"]
+    assert exercise_problems(hand_made(nbformat.v4.new_markdown_cell("# T"))) == ["no '## Exercises' section"]
+    assert long_code_cells(bad) == [(2, MAX_CODE_LINES + 1)]
+    assert relative_data_cells(bad) == [3]
+    literature = "over 3,600 features"
+    # uncited 37 and 4,512; a year, a design constant and the cited 3,600 pass; 1,234 is not in the literature;
+    # the exercises state no findings
+    assert uncited_numbers(bad, literature) == [(4, "37"), (4, "4,512"), (5, "1,234")]
+    good = hand_made(
+        nbformat.v4.new_markdown_cell("# Title\n\nDoes it work?\n\n## Learning objectives\n- one"),
+        nbformat.v4.new_code_cell("\n".join(f"x{i} = {i}" for i in range(MAX_CODE_LINES)) + "\n\n"),
+        nbformat.v4.new_markdown_cell("## Exercises"),
+        nbformat.v4.new_code_cell("answer = 42", metadata={"tags": ["solution"]}),
+    )
+    assert not (stored_outputs(good) or opening_problems(good) or exercise_problems(good) or long_code_cells(good)
+                or relative_data_cells(good) or uncited_numbers(good, literature))
+
+
+# ------------------------------------------------------------------ every notebook of the suite follows them
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return request.param, read(request.param)
+
+
+def test_kernelspec_and_no_outputs(notebook):
+    path, nb = notebook
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3", path.name
+    stored = stored_outputs(nb)
+    assert not stored, f"{path.name}: cells {stored} carry outputs; clear them before committing"
+
+
+def test_opens_with_question_and_objectives(notebook):
+    path, nb = notebook
+    assert not opening_problems(nb), f"{path.name}: {opening_problems(nb)}"
+
+
+def test_ends_with_exercises_and_tagged_solutions(notebook):
+    path, nb = notebook
+    assert not exercise_problems(nb), f"{path.name}: {exercise_problems(nb)}"
+
+
+def test_code_cells_are_short(notebook):
+    path, nb = notebook
+    long = long_code_cells(nb)
+    assert not long, f"{path.name}: cells longer than {MAX_CODE_LINES} lines belong in the package: {long}"
+
+
+def test_no_relative_data_paths(notebook):
+    path, nb = notebook
+    bad = relative_data_cells(nb)
+    assert not bad, f"{path.name}: cells {bad} read data by relative path; use influence_lab loaders"
+
+
+def test_static_prose_states_no_uncited_numbers(notebook):
+    """Numbers in Markdown cells are either from the literature (docs/literature.md), in a cell that cites it, or
+    computed with say()."""
+    path, nb = notebook
+    offending = uncited_numbers(nb, LITERATURE.read_text())
     assert not offending, (
         f"{path.name}: numbers in static Markdown that are neither from docs/literature.md nor computed: "
         f"{offending}; state computed numbers with influence_lab.course.narrative.say()"

@@ -32,22 +32,69 @@ def features_for(model, events, **kwargs):
     return user_features(events, params=model.feature_params(), with_pagerank="pagerank" in model.required_features, **kwargs)
 
 
+def expected_points(model, features: pd.DataFrame, scored: pd.DataFrame) -> pd.DataFrame:
+    """What ``model.explain`` must return, from each recipe's documented rule (not from its code).
+
+    Klout-style and Robust: the points above the floor of 1 split in proportion to each
+    component's weighted part, weight * component / population mean (``component_scale_``).
+    Kred-style: the points above 1 split in proportion to the points each kind of action
+    earned (10 per reshare, reply, mention or follow, 1 per like, +10 per big-actor action).
+    SNP: half of each ratio. Network: the whole score is PageRank's.
+    """
+    score = scored["score"]
+    if isinstance(model, SocialNetworkingPotential):  # SNP = (Ir + RMr) / 2
+        np.testing.assert_allclose(score, (scored["interactor_ratio"] + scored["reshare_reply_ratio"]) / 2, atol=1e-12)
+        return pd.DataFrame({"baseline": 0.0, "interactor_ratio": scored["interactor_ratio"] / 2,
+                             "reshare_reply_ratio": scored["reshare_reply_ratio"] / 2}, index=score.index)
+    if isinstance(model, NetworkScore):
+        return pd.DataFrame({"baseline": 0.0, "pagerank": score}, index=score.index)
+    if isinstance(model, KredStyle):
+        params = model.get_params()
+        act, like = params["points_per_action"], params["points_per_like"]
+        bonus = max(params["big_actor_points"] - act, 0.0)  # a big actor's action earns big_actor_points in all
+        parts = pd.DataFrame({
+            "reshares": act * features["reshares_received"],
+            "replies": act * features["replies_received"],
+            "mentions": act * features["mentions_received"],
+            "follows": act * features["follows_received"],
+            "likes": like * features["likes_received"],
+            "big_actor_bonus": bonus * features["big_actor_actions_received"],
+        })
+        np.testing.assert_allclose(scored["points"], parts.sum(axis=1), atol=1e-9)
+    else:  # the 1-100 curve recipes
+        params = model.get_params()
+        parts = pd.DataFrame({c: params[f"{c}_weight"] * scored[c] / model.component_scale_[c] for c in model.components})
+    total = parts.sum(axis=1)
+    share = parts.div(total.where(total > 0), axis=0).fillna(0.0)
+    out = share.mul(score - 1.0, axis=0)
+    out.insert(0, "baseline", 1.0)
+    return out
+
+
+def assert_explained(model, features: pd.DataFrame) -> None:
+    scored = model.transform(features)
+    explained = model.explain(features)
+    expected = expected_points(model, features, scored)
+    assert list(explained.columns) == list(expected.columns) + ["score"]
+    np.testing.assert_array_equal(explained["score"].to_numpy(), scored["score"].to_numpy())
+    for column in expected.columns:
+        np.testing.assert_allclose(explained[column].to_numpy(), expected[column].to_numpy(), rtol=1e-9, atol=1e-9,
+                                   err_msg=f"{model.name}: {column}")
+
+
 # ------------------------------------------------------------------- all recipes
 
 
 @FAST
 @given(events=event_tables(), name=st.sampled_from(sorted(RECIPES)))
-def test_scores_stay_on_their_scale_and_explanations_add_up(events, name):
+def test_scores_stay_on_their_scale_and_explanations_follow_each_recipe_s_rule(events, name):
     model = make_recipe(name)
     features = features_for(model, events)
     scored = model.fit(features).transform(features)
     low, high = model.scale
     assert scored["score"].notna().all()
     assert ((scored["score"] >= low - 1e-12) & (scored["score"] <= high + 1e-9)).all()
-    explained = model.explain(features)
-    parts = explained.drop(columns="score").sum(axis=1)
-    np.testing.assert_allclose(parts.to_numpy(), scored["score"].to_numpy(), rtol=0, atol=1e-9)
-    np.testing.assert_array_equal(explained["score"].to_numpy(), scored["score"].to_numpy())
+    assert_explained(model, features)  # the split is the documented one (so the points add up to the score)
     if name == "kred":
         levels = scored["outreach_level"]
         assert levels.between(1, 12).all()
@@ -443,17 +490,18 @@ def test_every_recipe_on_a_generated_world(generated_world, name):
     assert scored["score"].notna().all() and scored["score"].between(low, high).all()
     # the ground truth is in the users table; removing it changes nothing
     pd.testing.assert_frame_equal(scored, score_dataset(world.without_truth(), name))
-    explained = model.explain(user_features(world, params=model.feature_params(), with_pagerank="pagerank" in model.required_features))
-    np.testing.assert_allclose(explained.drop(columns="score").sum(axis=1), explained["score"], atol=1e-9)
+    assert_explained(model, features_for(model, world))
 
 
 def test_generated_world_floor_and_robust_score_against_bots(generated_world):
     world = generated_world
-    klout = score_dataset(world, "klout")
+    klout = score_dataset(world, "klout", with_features=True)
     robust = score_dataset(world, "robust")
     persona = world.users.set_index("user_id")["persona"].astype(str)
-    fakes = persona.index[persona == "fake_follower"]
-    assert (klout.loc[fakes, "score"] == 1).all()  # bought followers never engage: no score of their own
+    # the floor is exactly the users with no reaction received (bought followers among them)
+    floor = klout["score"] == 1
+    pd.testing.assert_series_equal(floor, klout["reactions_received"] == 0, check_names=False)
+    assert 0 < floor.sum() < len(klout)
     engaged = klout["reach"] > 0
     assert klout.loc[engaged, "score"].mean() == pytest.approx(20, abs=0.5)  # the pre-2012 curve's mean
     bots = persona.index[persona == "bot"]

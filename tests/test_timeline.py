@@ -139,10 +139,18 @@ def test_kred_outreach_never_falls_over_the_timeline():
         (int(rng.integers(0, 100 * DAY)), f"u{rng.integers(8)}", f"u{rng.integers(8)}", kind, None, None)
         for kind in rng.choice(["reshare", "reply", "mention", "like"], 300)
     ]
-    timeline = score_timeline(make_events(rows), "kred", window_days=7, components=True, format="long")
+    events = make_events(rows)
+    timeline = score_timeline(events, "kred", window_days=7, components=True, format="long")
     levels = timeline.pivot(index="user_id", columns="day", values="outreach_level")
     assert (levels.diff(axis=1).fillna(0) >= 0).all().all()
-    assert (timeline["score"].between(1, 1000)).all()
+    # by hand: level = min(12, 1 + floor(log2(1 + reshares, replies and mentions given to others so far)))
+    given = events[events["kind"].isin(["reshare", "reply", "mention"]) & (events["actor_id"] != events["target_id"])]
+    per_day = given.groupby(["actor_id", given["timestamp"].dt.floor("D")]).size().unstack(fill_value=0)
+    so_far = per_day.reindex(index=levels.index, columns=levels.columns, fill_value=0).cumsum(axis=1)
+    expected = np.minimum(12, 1 + np.floor(np.log2(1 + so_far)))
+    seen = levels.notna()
+    np.testing.assert_array_equal(levels[seen].to_numpy(), expected[seen].to_numpy())
+    assert levels.max().max() >= 5  # 16+ actions: the rule is exercised past its first steps
 
 
 def test_unsupported_recipes_say_so():
