@@ -22,6 +22,9 @@ from influence_lab.scoring.graph import (
 )
 
 TIGHT = 1e-15  # per-node tolerance at which both implementations sit on the fixed point
+#: For generated graphs: at alpha 0.95 a two-node cycle's last steps are round-off (about 1e-15 per node), so 1e-15
+#: can fail to converge in either implementation; 1e-14 still puts both within 1e-12 of the fixed point.
+PROPERTY_TOL = 1e-14
 
 
 def events_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -320,18 +323,18 @@ def as_inputs(n, edges):
 def test_matches_networkx_and_the_linear_solve_on_random_graphs(case):
     n, edges, personalization, dangling, alpha = case
     adjacency, g = as_inputs(n, edges)
-    ours = pagerank(sp.csr_array(adjacency), alpha=alpha, personalization=personalization, dangling=dangling, tol=TIGHT)
+    ours = pagerank(sp.csr_array(adjacency), alpha=alpha, personalization=personalization, dangling=dangling, tol=PROPERTY_TOL)
     as_dict = lambda v: None if v is None else dict(enumerate(map(float, v)))  # noqa: E731
     theirs = nx_ranks(
-        g, range(n), alpha=alpha, personalization=as_dict(personalization), dangling=as_dict(dangling), tol=TIGHT
+        g, range(n), alpha=alpha, personalization=as_dict(personalization), dangling=as_dict(dangling), tol=PROPERTY_TOL
     )
     assert np.abs(ours - theirs).max() < 1e-12
     assert ours.sum() == pytest.approx(1.0, abs=1e-12) and (ours >= 0).all()
     teleport = np.full(n, 1 / n) if personalization is None else np.array(personalization) / sum(personalization)
     dangling_to = teleport if dangling is None else np.array(dangling) / sum(dangling)
     assert np.abs(ours - dense_pagerank(adjacency, alpha, teleport, dangling_to)).max() < 1e-12
-    unweighted = pagerank(adjacency, alpha=alpha, weight=False, tol=TIGHT)
-    expected = nx_ranks(g, range(n), alpha=alpha, weight=None, tol=TIGHT)
+    unweighted = pagerank(adjacency, alpha=alpha, weight=False, tol=PROPERTY_TOL)
+    expected = nx_ranks(g, range(n), alpha=alpha, weight=None, tol=PROPERTY_TOL)
     assert np.abs(unweighted - expected).max() < 1e-12
 
 
@@ -344,12 +347,12 @@ def test_relabelling_nodes_permutes_the_ranks(case, random):
     random.shuffle(order)
     perm = np.array(order)
     teleport = None if personalization is None else np.array(personalization, dtype=float)
-    ranks = pagerank(adjacency, alpha=alpha, personalization=teleport, tol=TIGHT)
+    ranks = pagerank(adjacency, alpha=alpha, personalization=teleport, tol=PROPERTY_TOL)
     relabelled = pagerank(
         adjacency[np.ix_(perm, perm)],
         alpha=alpha,
         personalization=None if teleport is None else teleport[perm],
-        tol=TIGHT,
+        tol=PROPERTY_TOL,
     )
     assert np.abs(relabelled - ranks[perm]).max() < 1e-13
 
