@@ -168,3 +168,32 @@ def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Ser
     axes[3].legend(frameon=False, fontsize=8, loc="upper right")
     fig.tight_layout()
     return fig
+
+
+def plot_sweep(sweep: pd.DataFrame, *, value: str = "spearman", population: str = "active", labels=None,
+               xlabel: str = "Spearman correlation with true_influence", title: str, ax=None):
+    """One row per setting of :func:`influence_lab.studies.sweeps.tracking_sweep`: each measure's seeds as dots and
+    their mean as a bar mark, so the reader sees both the verdict and how much it moves from seed to seed."""
+    rows = sweep[sweep["population"] == population]
+    settings = list(dict.fromkeys(rows["setting"]))
+    measures = list(dict.fromkeys(rows["measure"]))
+    labels = labels or {}
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9.5, 1.6 + 0.9 * len(settings)))
+    colors = dict(zip(measures, sns.color_palette(PALETTE, len(measures))))
+    offsets = np.linspace(-0.25, 0.25, len(measures)) if len(measures) > 1 else np.zeros(1)
+    for i, setting in enumerate(settings):
+        for offset, measure in zip(offsets, measures):
+            values = rows.loc[(rows["setting"] == setting) & (rows["measure"] == measure), value].to_numpy()
+            y = i + offset
+            ax.scatter(values, np.full(len(values), y), color=colors[measure], s=18, alpha=0.8,
+                       label=labels.get(measure, measure) if i == 0 else None)
+            ax.plot([values.mean()] * 2, [y - 0.1, y + 0.1], color=colors[measure], linewidth=3)
+    ax.set_yticks(range(len(settings)), settings)
+    ax.invert_yaxis()
+    ax.axvline(0, color="grey", linewidth=0.8)
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(measures))
+    plt.tight_layout()
+    return ax

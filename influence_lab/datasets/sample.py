@@ -9,7 +9,8 @@ byte-identical to ``data/``).
 The sample is the default synthetic world (:func:`influence_lab.datasets.world.generate_world`)
 stored as four gzipped CSV files and a ``MANIFEST.json``:
 
-``users.csv.gz``, ``events.csv.gz``, ``outcomes.csv.gz``, ``true_life_events.csv.gz``
+``users.csv.gz``, ``events.csv.gz``, ``outcomes.csv.gz``, and the ground truth ``true_life_events.csv.gz``,
+``true_post_topics.csv.gz``, ``true_follows.csv.gz``, ``true_gaming.csv.gz``
     UTF-8 CSV with a header, ``\\n`` line ends, a fixed column order,
     timestamps as ISO 8601 in UTC with a ``Z`` (``2012-04-16T09:30:00Z``),
     floats with ``%.15g`` (the generator rounds them first, so they
@@ -43,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from influence_lab import paths
@@ -67,7 +69,12 @@ SAMPLE_FILES: dict[str, str] = {
     "events": "events.csv.gz",
     "outcomes": "outcomes.csv.gz",
     "true_life_events": "true_life_events.csv.gz",
+    "true_post_topics": "true_post_topics.csv.gz",
+    "true_follows": "true_follows.csv.gz",
+    "true_gaming": "true_gaming.csv.gz",
 }
+#: The ground-truth tables among them (``Dataset.truth``); no score reads them.
+TRUTH_TABLES: tuple[str, ...] = tuple(name for name in SAMPLE_FILES if name.startswith("true_"))
 MANIFEST_NAME = "MANIFEST.json"
 FORMAT = "influence-lab sample, gzipped CSV, version 1"
 FLOAT_FORMAT = "%.15g"
@@ -172,12 +179,8 @@ def write_sample(dataset: Dataset, directory: str | Path, *, config: Any = None)
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "users": dataset.users,
-        "events": dataset.events,
-        "outcomes": dataset.outcomes,
-        "true_life_events": dataset.truth.get("true_life_events"),
-    }
+    tables = {"users": dataset.users, "events": dataset.events, "outcomes": dataset.outcomes}
+    tables |= {name: dataset.truth.get(name) for name in TRUTH_TABLES}
     files: dict[str, Any] = {}
     for table, file_name in SAMPLE_FILES.items():
         df = tables[table]
@@ -407,37 +410,94 @@ def _check_rows(path: Path, df: pd.DataFrame, entry: dict[str, Any]) -> None:
         )
 
 
-def _validate_life_events(df: pd.DataFrame, path: Path, user_ids: pd.Series) -> pd.DataFrame:
-    """Check the ground-truth life events: known users, UTC timestamps, end after start, availability in [0, 1]."""
-    required = ["user_id", "event", "start", "end", "availability"]
-    missing = [c for c in required if c not in df.columns]
+#: Per truth table: the columns it must have and how each is checked. "user": a user_id of users.csv.gz;
+#: "post": a post_id of events.csv.gz; "time" / "time?": a UTC timestamp (? = may be empty); "int"; a tuple:
+#: one of those values; "unit": a number in [0, 1].
+_TRUTH_COLUMNS: dict[str, dict[str, Any]] = {
+    "true_life_events": {"user_id": "user", "event": "text", "start": "time", "end": "time", "availability": "unit"},
+    "true_post_topics": {"post_id": "post", "topic": "topics"},
+    "true_follows": {
+        "follower_id": "user", "followee_id": "user", "start": "time", "end": "time?", "origin": "origins",
+        "group": "int",
+    },
+    "true_gaming": {
+        "user_id": "user", "strategy": ("bought_followers", "bot_ring", "pod"), "group": "int", "start": "time",
+        "end": "time?", "size": "int", "follows": "int",
+    },
+}
+
+
+def _validate_truth(
+    name: str, df: pd.DataFrame, path: Path, user_ids: pd.Series, events: pd.DataFrame
+) -> pd.DataFrame:
+    """Check one ground-truth table: its columns, ids that exist, UTC times, ends after starts, known values.
+
+    Every problem raises with the file, column, the number of rows concerned and the first lines (the
+    contract's one bad-rows format), and says how to fix it. ``true_post_topics`` must also name every post
+    in events exactly once.
+    """
+    from influence_lab.datasets.world import ORIGIN_NAMES, POST_TOPICS
+
+    spec = _TRUTH_COLUMNS[name]
+    missing = [c for c in spec if c not in df.columns]
     if missing:
         raise ContractError(
             f"{path}: missing column(s) {missing}; {paths.regenerate_hint(path.parent)}.",
-            table="true_life_events", column=missing[0], source=str(path),
+            table=name, column=missing[0], source=str(path),
         )
     out = df.copy()
-    for name in ("start", "end"):
-        out[name] = to_utc_column(out, name, table="true_life_events", source=str(path), line_offset=_LINE_OFFSET)
-    checks = [
-        ("user_id", ~out["user_id"].isin(user_ids).to_numpy(dtype=bool), "name a user not in users.csv.gz"),
-        ("end", (out["end"] <= out["start"]).to_numpy(dtype=bool), "end before they start"),
-        (
-            "availability",
-            ~pd.to_numeric(out["availability"], errors="coerce").between(0, 1).to_numpy(dtype=bool),
-            "are not a number in [0, 1]",
-        ),
-    ]
-    for column, bad, problem in checks:
+    fix = f"{paths.regenerate_hint(path.parent)}."
+    post_ids = events.loc[events["kind"] == "post", "post_id"]
+
+    def fail(column: str, bad: np.ndarray, problem: str) -> None:
         if bad.any():
             raise rows_error(
-                table="true_life_events", column=column, positions=np.flatnonzero(bad), n_rows=len(out),
-                problem=problem, fix=f"{paths.regenerate_hint(path.parent)}.", source=str(path),
-                values=out[column].array, line_offset=_LINE_OFFSET,
+                table=name, column=column, positions=np.flatnonzero(bad), n_rows=len(out), problem=problem,
+                fix=fix, source=str(path), values=out[column].array, line_offset=_LINE_OFFSET,
             )
-    out["user_id"] = out["user_id"].astype(ID_DTYPE)
-    out["event"] = out["event"].astype(ID_DTYPE)
-    out["availability"] = out["availability"].astype("float64")
+
+    allowed = {"topics": POST_TOPICS, "origins": ORIGIN_NAMES}
+    known_users = pa.array(user_ids.astype(ID_DTYPE).array).unique()
+    known_posts = pa.array(post_ids.astype(ID_DTYPE).array).unique()
+
+    def known(column: str, value_set: pa.Array) -> np.ndarray:  # pyarrow's hash lookup (pandas' isin loops here)
+        found = pc.is_in(pa.array(out[column].astype(ID_DTYPE).array), value_set=value_set)
+        return found.fill_null(False).to_numpy(zero_copy_only=False)
+    for column, kind in spec.items():
+        if kind in ("time", "time?"):
+            out[column] = to_utc_column(out, column, table=name, source=str(path), line_offset=_LINE_OFFSET)
+            if kind == "time":
+                fail(column, out[column].isna().to_numpy(dtype=bool), "are empty")
+        elif kind == "user":
+            fail(column, ~known(column, known_users), "name a user not in users.csv.gz")
+            out[column] = out[column].astype(ID_DTYPE)
+        elif kind == "post":
+            fail(column, ~known(column, known_posts), "name a post not in events.csv.gz")
+            fail(column, out[column].duplicated().to_numpy(dtype=bool), "repeat a post_id")
+            out[column] = out[column].astype(ID_DTYPE)
+        elif kind == "unit":
+            values = pd.to_numeric(out[column], errors="coerce")
+            fail(column, ~values.between(0, 1).to_numpy(dtype=bool), "are not a number in [0, 1]")
+            out[column] = values.astype("float64")
+        elif kind == "int":
+            values = pd.to_numeric(out[column], errors="coerce")
+            fail(column, values.isna().to_numpy(dtype=bool), "are not whole numbers")
+            out[column] = values.astype("int64")
+        elif kind == "text":
+            out[column] = out[column].astype(ID_DTYPE)
+        else:
+            values = allowed.get(kind, kind)
+            fail(column, ~out[column].isin(values).to_numpy(dtype=bool), f"are not one of {list(values)}")
+            out[column] = out[column].astype(ID_DTYPE)
+    if "end" in spec:  # a life event lasts at least a day; a follow or package may end the instant it starts
+        early = out["end"] <= out["start"] if name == "true_life_events" else out["end"] < out["start"]
+        fail("end", early.to_numpy(dtype=bool), "end before they start")
+    if name == "true_post_topics" and len(out) != len(post_ids):
+        raise ContractError(
+            f"{path}: {len(out):,} rows, but events.csv.gz holds {len(post_ids):,} posts: every post needs its "
+            f"true topic; {fix}",
+            table=name, column="post_id", source=str(path),
+        )
     return out
 
 
@@ -460,7 +520,7 @@ def load_sample(directory: str | Path | None = None) -> Dataset:
     for table, file_name in SAMPLE_FILES.items():
         entry = files.get(file_name)
         if entry is None:
-            if table == "true_life_events":
+            if table in TRUTH_TABLES:
                 continue
             raise FileNotFoundError(
                 f"{directory / MANIFEST_NAME}: lists no {file_name}; {paths.regenerate_hint(directory)}."
@@ -476,9 +536,9 @@ def load_sample(directory: str | Path | None = None) -> Dataset:
         elif table == "outcomes":
             df = validate_outcomes(df, source=source, line_offset=_LINE_OFFSET)
         else:
-            df = _validate_life_events(df, path, tables["users"]["user_id"])
+            df = _validate_truth(table, df, path, tables["users"]["user_id"], tables["events"])
         tables[table] = df
-    truth = {"true_life_events": tables["true_life_events"]} if "true_life_events" in tables else {}
+    truth = {name: tables[name] for name in TRUTH_TABLES if name in tables}
     return Dataset(
         name=manifest.get("name", "synthetic"),
         users=tables["users"],

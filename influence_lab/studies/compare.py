@@ -398,9 +398,9 @@ def truth_under_online_share(
     from influence_lab.datasets import world as simulate
 
     base = config or simulate.WorldConfig()
+    worlds = simulate.generate_outcome_variants(base, [{"online_share": share} for share in online_shares])
     truth = {}
-    for share in online_shares:  # a few parameter values
-        world = simulate.generate_world(base.replace(outcomes__online_share=share))
+    for share, world in zip(online_shares, worlds):  # a few parameter values, from one simulation
         if not world.events.equals(reference.events):
             raise ValueError(
                 f"truth_under_online_share: the world regenerated with online_share={share} has different events "

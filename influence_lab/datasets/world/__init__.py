@@ -4,7 +4,8 @@
 ``"synthetic"``: users (with latent ``true_*`` columns), events (posts,
 mentions, likes, reshares, replies, follows, unfollows) and monthly outcomes
 (clicks, conversions, revenue, referrals, invitations), plus the ground-truth
-table ``truth["true_life_events"]``.
+tables ``truth["true_life_events"]``, ``truth["true_post_topics"]``,
+``truth["true_follows"]`` and ``truth["true_gaming"]``.
 
 The world does not contain the blog post's conclusions. Every outcome comes
 from a stated mechanism with parameters (all in the frozen dataclasses of
@@ -31,25 +32,39 @@ watch a verdict change. The mechanisms, in order:
    :class:`ActivityConfig`). Life events (busy job, new baby, house hunt, a
    long book series, holidays) multiply a person's availability for their
    duration. Posts per day ~ Poisson(rate x availability x weekday factor).
-   Post texts are built from topic keywords, with off-topic chat, jokes that
-   borrow other topics' words, and keyword noise.
-5. **Engagement** (:class:`EngagementConfig`). A post is seen by each follower
-   with probability ``view_rate``; a viewer reacts with probability
-   reactivity x availability x post appeal x topic factor. Reshares expose
-   the resharer's followers (second-hand engagement, credited to the original
-   author), with novelty decaying per generation. Seeing a reshare can make a
-   viewer follow the author. Rings and pods add their own engagement. Fake
-   followers never engage.
-6. **Outcomes** (:class:`OutcomeConfig`). Clicks come from human followers
-   who saw the user's posts (first or second hand) x click-through x appeal x
-   ``online_share`` x (1 - ``engaged_click_share``), plus, for the share
-   ``engaged_click_share`` (default 0), from the organic human reactions the
-   posts received x ``clicks_per_engagement`` x ``online_share``;
-   conversions ~ Binomial(clicks, rate x credibility, lower
-   off the user's expertise); referrals and speaking invitations come from
-   offline reach x credibility x (1 - ``online_share``) x ``offline_strength``
-   plus a small online-visibility term; revenue sums an order value per
-   conversion. No outcome reads a score.
+   Post texts are drawn from per-topic vocabularies (:mod:`.vocabulary`) with
+   shared words, filler, hashtags and links, off-topic chat, and jokes that use
+   a topic word out of context; the true topic is in a truth table only.
+5. **Audience attention** (:class:`AudienceConfig`). Each account's followers
+   attend with a latent multiplier (lognormal, mean 1,
+   ``attention_sigma``, correlated with popularity); a share of follows is
+   dormant (the follower never looks). A non-dormant follower sees a post
+   with probability ``view_rate`` x attention, so audience size and audience
+   attention are apart.
+6. **Engagement** (:class:`EngagementConfig`). A viewer reacts with
+   probability reactivity x availability x post appeal x topic factor.
+   Reshares expose the resharer's followers (second-hand engagement, credited
+   to the original author), with novelty decaying per generation. Seeing a
+   reshare can make a viewer follow the author. Rings and pods add their own
+   engagement. Fake followers never engage.
+7. **Outcomes** (:class:`OutcomeConfig`), drawn after the events on their own
+   stream (so sweeping any of these leaves ``events`` identical; see
+   :func:`generate_outcome_variants`). Impressions of a post are drawn from its
+   attentive human audience (the author's and every resharer's non-dormant
+   human followers) at ``view_rate`` x the click attention, which correlates
+   with the reaction attention at ``click_attention_corr``; clicks ~
+   Poisson(click-through x appeal x impressions x ``online_share``);
+   conversions ~ Binomial(clicks, rate x credibility, lower off the user's
+   expertise); referrals and speaking invitations come from offline reach
+   (correlated with popularity at ``offline_online_corr``) x credibility x (1 -
+   ``online_share``) x ``offline_strength``, plus word of mouth from being
+   seen online (x credibility); revenue sums an order value per conversion.
+   ``true_influence`` is the expected conversions per month at full
+   availability from the same mechanism. No outcome reads a score.
+
+Every parameter a notebook's verdict rests on is in the assumption ledger
+(:data:`ASSUMPTIONS`, :func:`assumption_ledger`), with its source and the range
+the notebooks sweep.
 
 Named case users (:data:`CASE_USERS`) carry the blog post's stories; see
 :data:`CASE_USER_DESCRIPTIONS`. Everything is vectorised: the only Python
@@ -83,11 +98,11 @@ from influence_lab.datasets.world.config import (
     POST_ID_WIDTH,
     POST_TOPICS,
     SECONDS_PER_DAY,
-    TOPIC_KEYWORDS,
     TOPICS,
     WORLD_END_SECONDS,
     WORLD_START,
     ActivityConfig,
+    AudienceConfig,
     CaseConfig,
     EngagementConfig,
     GamingConfig,
@@ -96,21 +111,36 @@ from influence_lab.datasets.world.config import (
     LifeEventType,
     OutcomeConfig,
     PersonaConfig,
+    TextConfig,
     WorldConfig,
 )
+from influence_lab.datasets.world.follows import ORIGIN_NAMES
+from influence_lab.datasets.world.ledger import ASSUMPTIONS, Assumption, assumption_ledger
 from influence_lab.datasets.world.generate import (
+    OUTCOME_FIELDS,
     engagement_percentiles,
     engagement_received,
     follower_edges,
+    generate_outcome_variants,
     generate_world,
     reciprocity,
     world_summary,
 )
-from influence_lab.datasets.world.texts import (
+from influence_lab.datasets.world.texts import compose_texts
+from influence_lab.datasets.world.vocabulary import (
+    FILLER_WORDS,
+    GENERIC_HASHTAGS,
+    IDIOMS,
+    RELATED_TOPICS,
+    SHARED_WORDS,
     TOPIC_HASHTAGS,
+    TOPIC_VOCABULARY,
 )
 
 __all__ = [
+    "ASSUMPTIONS",
+    "Assumption",
+    "assumption_ledger",
     "CASE_HANDLES",
     "CASE_USER_DESCRIPTIONS",
     "CASE_USERS",
@@ -123,12 +153,18 @@ __all__ = [
     "POST_ID_WIDTH",
     "POST_TOPICS",
     "SECONDS_PER_DAY",
+    "FILLER_WORDS",
+    "GENERIC_HASHTAGS",
+    "IDIOMS",
+    "RELATED_TOPICS",
+    "SHARED_WORDS",
     "TOPIC_HASHTAGS",
-    "TOPIC_KEYWORDS",
+    "TOPIC_VOCABULARY",
     "TOPICS",
     "WORLD_END_SECONDS",
     "WORLD_START",
     "ActivityConfig",
+    "AudienceConfig",
     "CaseConfig",
     "EngagementConfig",
     "GamingConfig",
@@ -136,12 +172,17 @@ __all__ = [
     "LifeEventConfig",
     "LifeEventType",
     "OutcomeConfig",
+    "ORIGIN_NAMES",
+    "OUTCOME_FIELDS",
     "PersonaConfig",
+    "TextConfig",
     "WorldConfig",
     "case_users_table",
+    "compose_texts",
     "engagement_percentiles",
     "engagement_received",
     "follower_edges",
+    "generate_outcome_variants",
     "generate_world",
     "reciprocity",
     "world_summary",

@@ -92,3 +92,23 @@ def _merge(keys_sorted: np.ndarray, new: np.ndarray) -> np.ndarray:
         new = new[np.concatenate(([True], new[1:] != new[:-1]))]
     new = new[~_contains(keys_sorted, new)]
     return np.insert(keys_sorted, np.searchsorted(keys_sorted, new), new)
+
+
+# --------------------------------------------------------------------------------------
+# Per-pair uniforms (a property of a pair, not of the order edges are made in)
+# --------------------------------------------------------------------------------------
+
+
+def _pair_uniform(first: np.ndarray, second: np.ndarray, salt: int) -> np.ndarray:
+    """A uniform in [0, 1) for each (first, second) pair: the splitmix64 finaliser of the pair and a salt.
+
+    The value depends only on the pair and the salt, so a pair gets the same draw whichever stage of the
+    generator creates it, and a threshold on it gives nested sets (a larger share only adds pairs).
+    """
+    with np.errstate(over="ignore"):
+        x = (first.astype(np.uint64) << np.uint64(32)) ^ second.astype(np.uint64) ^ np.uint64(salt)
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x = x ^ (x >> np.uint64(31))
+    return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)

@@ -49,47 +49,11 @@ def _seconds(iso: str) -> int:
 # Topics
 # --------------------------------------------------------------------------------------
 
-#: Topics of expertise and interest. Each has 12 keywords that posts about it use.
-TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "pr": ("press release", "media relations", "crisis comms", "PR pitch", "publicist", "earned media",
-           "reputation", "press kit", "spokesperson", "embargo", "news hook", "PRSA"),
-    "marketing": ("brand strategy", "campaign", "ROI", "sales funnel", "content marketing", "segmentation",
-                  "conversion rate", "customer journey", "B2B", "lead generation", "positioning", "CMO"),
-    "social_media": ("Twitter", "Facebook", "hashtag", "Klout", "community manager", "engagement", "retweets",
-                     "Pinterest", "LinkedIn", "social analytics", "viral video", "Google+"),
-    "journalism": ("newsroom", "editor", "byline", "scoop", "fact-check", "front page", "investigative",
-                   "AP style", "deadline", "sources", "op-ed", "reporter"),
-    "politics": ("election", "Congress", "campaign trail", "poll", "Senate", "debate", "primary", "ballot",
-                 "White House", "swing state", "policy", "Obama"),
-    "technology": ("startup", "iPhone", "Android", "cloud", "app", "coding", "Silicon Valley", "gadget",
-                   "open source", "big data", "tablet", "API"),
-    "sports": ("playoffs", "touchdown", "NBA", "World Series", "Olympics", "fantasy football", "goal", "coach",
-               "draft pick", "MVP", "marathon", "London 2012"),
-    "food": ("recipe", "brunch", "cupcakes", "farmers market", "food truck", "BBQ", "vegan", "espresso",
-             "sushi", "craft beer", "baking", "chef"),
-    "travel": ("flight", "airport", "road trip", "hotel", "passport", "beach", "backpacking", "itinerary",
-               "jet lag", "Paris", "frequent flyer", "cruise"),
-    "music": ("album", "concert", "playlist", "guitar", "festival", "vinyl", "setlist", "indie band",
-              "Grammys", "tour dates", "Spotify", "lyrics"),
-    "film_tv": ("premiere", "box office", "trailer", "season finale", "Oscars", "Netflix", "sitcom",
-                "director", "Mad Men", "episode", "binge watch", "cast"),
-    "books": ("novel", "Kindle", "bestseller", "book club", "author", "chapter", "library", "Game of Thrones",
-              "paperback", "memoir", "reading list", "publisher"),
-    "parenting": ("toddler", "diapers", "bedtime", "daycare", "newborn", "playground", "school run",
-                  "car seat", "nap time", "parenting tips", "stroller", "first steps"),
-    "health": ("asthma", "allergies", "inhaler", "flu shot", "fitness", "nutrition", "yoga", "running",
-               "sleep", "doctor", "wellness", "blood pressure"),
-    "finance": ("stocks", "mortgage", "interest rates", "Wall Street", "budget", "401k", "the Fed", "earnings",
-                "investing", "IPO", "credit score", "dividends"),
-    "dinosaurs": ("dinosaur", "T. rex", "fossil", "Jurassic", "velociraptor", "paleontology", "triceratops",
-                  "Cretaceous", "museum dig", "stegosaurus", "bones", "extinction"),
-    "education": ("classroom", "syllabus", "lecture", "students", "curriculum", "grading", "keynote",
-                  "workshop", "teaching", "campus", "online course", "seminar"),
-    "deals": ("free", "giveaway", "discount", "coupon", "promo code", "sale", "win", "limited offer",
-              "followers", "bonus", "cheap", "click here"),
-}
 #: Topic names in a fixed order (the index is the topic code inside the generator).
-TOPICS: tuple[str, ...] = tuple(TOPIC_KEYWORDS)
+TOPICS: tuple[str, ...] = (
+    "pr", "marketing", "social_media", "journalism", "politics", "technology", "sports", "food", "travel",
+    "music", "film_tv", "books", "parenting", "health", "finance", "dinosaurs", "education", "deals",
+)
 #: Post topics that are nobody's expertise: everyday chat and jokes.
 CHAT_TOPIC = "chat"
 JOKE_TOPIC = "joke"
@@ -182,7 +146,7 @@ DEFAULT_PERSONAS: tuple[PersonaConfig, ...] = (
     _p("speaker",      0.02, 0.10, 0.8, 1.3, 0.5, 0.020, 0.6, 2.0, 1.0, 120, 0.7, 0.30, 600, 0.7, 0.75, 2,
        (("education", 10.0), ("marketing", 3.0), ("pr", 3.0), ("books", 3.0), ("technology", 2.0)),
        0.20, 300.0),
-    _p("bot",          0.005, 4.0, 0.6, 0.05, 0.3, 0.0, 0.0, 0.1, 0.5, 600, 0.5, 0.90, 0, 0.0, 0.02, 0, (),
+    _p("bot",          0.005, 4.0, 0.6, 0.05, 0.3, 0.0, 0.0, 0.1, 0.5, 600, 0.5, 0.90, 0, 0.0, 0.005, 0, (),
        0.05, 20.0),
 )
 
@@ -238,8 +202,6 @@ class ActivityConfig:
     chat_post_share: float = 0.17
     #: Share of jokes (topic "joke"), which borrow a keyword from a random topic: realistic topic noise.
     joke_post_share: float = 0.08
-    #: Probability that a topic post's second keyword comes from a random other topic.
-    keyword_noise: float = 0.10
     #: Sigma of the log of a post's appeal around its author's appeal: heavy-tailed engagement.
     post_appeal_sigma: float = 0.9
     #: Appeal multiplier of jokes (they travel further than shop talk). Assumption.
@@ -252,9 +214,11 @@ class ActivityConfig:
 class EngagementConfig:
     """How posts are seen, reacted to and passed on."""
 
-    #: Probability that a follower sees a given post (or reshare). Klout's 2010 primer put "True Reach" at
-    #: about 10% of followers (FACTS.md [checked]); we use that order of magnitude.
-    view_rate: float = 0.10
+    #: Probability that a non-dormant follower sees a given post (or reshare) of an author of attention 1
+    #: (:class:`AudienceConfig`). With 40% of follows dormant, 0.15 lets about 9% of all followers see a post:
+    #: Klout's 2010 primer put "True Reach" at about 10% of followers (FACTS.md [checked]); we use that order
+    #: of magnitude (our assumption).
+    view_rate: float = 0.15
     #: Topic factor of a reaction when the post's topic is one of the viewer's interests.
     topic_match: float = 1.0
     #: Topic factor otherwise (chat, jokes and other topics).
@@ -281,6 +245,70 @@ class EngagementConfig:
     pod_kinds: tuple[tuple[str, float], ...] = (("like", 0.6), ("reply", 0.25), ("reshare", 0.15))
     #: Mean delay of ring and pod engagement, hours (automated or committed).
     ring_delay_hours: float = 0.5
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """How post texts are written from the topic vocabularies (:mod:`~influence_lab.datasets.world.vocabulary`).
+
+    A topic method must read these texts to find a post's topic: the true topic is in
+    ``truth["true_post_topics"]`` only. All numbers are assumptions.
+    """
+
+    #: Probability that a word of a topic post is drawn from a random other topic instead (noise), any
+    #: of the 17 others with equal chance. Probability per content word; default 0.10. Assumption.
+    keyword_noise: float = 0.10
+    #: Probability that a word of a topic post comes from one of the topic's related topics
+    #: (``vocabulary.RELATED_TOPICS``: a PR post talks marketing). Probability per content word; default
+    #: 0.15. Assumption.
+    related_word_share: float = 0.15
+    #: Probability that a content slot after the first holds a generic phrase ("the future", "my team")
+    #: instead of a topic word. Probability per slot; default 0.20. Assumption.
+    filler_word_share: float = 0.20
+    #: Exponent s of the rank-frequency law of a topic's words (and hashtags): the word of rank r is drawn
+    #: with probability proportional to r**-s (Zipf's law has s near 1). Dimensionless; default 1.0;
+    #: 0 draws uniformly. Assumption.
+    zipf_exponent: float = 1.0
+    #: Fewest content (topic) words in a topic post. Words; default 2. Assumption.
+    min_words: int = 2
+    #: Most content words in a topic post (2..4: the frames of ``vocabulary.POST_TEMPLATES``). Words;
+    #: default 4; the count is uniform between min_words and max_words. Assumption.
+    max_words: int = 4
+    #: Share of topic posts ending with a hashtag. Probability; default 0.30. Assumption (a 2012-like order
+    #: of magnitude, not a measured rate).
+    hashtag_share: float = 0.30
+    #: Share of those hashtags that are the topic's own (``vocabulary.TOPIC_HASHTAGS``); the rest are generic
+    #: (#FF, #tgif). Probability; default 0.65. Assumption.
+    topic_hashtag_share: float = 0.65
+    #: Share of topic posts that carry a link (``http://t.co/`` + 8 characters). Probability; default 0.30.
+    #: Assumption.
+    link_share: float = 0.30
+    #: Share of topic posts ending with an emoticon or interjection (" :)", " lol"). Probability; default
+    #: 0.20. Assumption.
+    closer_share: float = 0.20
+    #: Share of chat posts that drop one word of a random topic casually ("Off to the gym. Then brunch
+    #: later."). Probability; default 0.15. Assumption.
+    chat_topic_word_share: float = 0.15
+    #: Share of chat posts ending with a generic hashtag. Probability; default 0.10. Assumption.
+    chat_hashtag_share: float = 0.10
+    #: Share of chat posts that carry a link (a photo). Probability; default 0.10. Assumption.
+    chat_link_share: float = 0.10
+
+    def check(self) -> None:
+        """Raise ValueError naming the field when texts cannot be written with these numbers."""
+        for name in ("keyword_noise", "related_word_share", "filler_word_share", "hashtag_share",
+                     "topic_hashtag_share", "link_share", "closer_share", "chat_topic_word_share",
+                     "chat_hashtag_share", "chat_link_share"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"TextConfig.{name}={value} must be in [0, 1].")
+        if not self.zipf_exponent >= 0.0:
+            raise ValueError(f"TextConfig.zipf_exponent={self.zipf_exponent} must be >= 0.")
+        if not 2 <= self.min_words <= self.max_words <= 4:
+            raise ValueError(
+                f"TextConfig: need 2 <= min_words <= max_words <= 4 (the post frames hold 2-4 words), "
+                f"got min_words={self.min_words}, max_words={self.max_words}."
+            )
 
 
 @dataclass(frozen=True)
@@ -354,28 +382,55 @@ class GamingConfig:
 
 
 @dataclass(frozen=True)
+class AudienceConfig:
+    """Audience SIZE apart from audience ATTENTION: who of an author's followers looks, and how closely.
+
+    Each author j draws a latent reaction attention ``a_j`` (lognormal with mean 1): the chance that a
+    follower sees one of j's posts is ``view_rate x a_j``, so two authors with the same follower count can
+    have audiences that attend very differently. A share of follows is dormant: the follower never looks
+    (Romero et al. 2011, FACTS.md [checked]: most users are passive, and accounting for passivity predicts
+    clicks better than follower counts). Sweeping these fields changes the events.
+    """
+
+    #: Sigma of log attention: a_j = exp(sigma x u_j - sigma^2 / 2) with u_j ~ N(0, 1), so E[a_j] = 1.
+    #: 0 gives every author the same attention (audience size is then all that differs). Our assumption;
+    #: notebooks sweep 0-1.5.
+    attention_sigma: float = 0.8
+    #: Correlation in [-1, 1] of u_j with the author's standardised log popularity (its draw within the
+    #: persona). Negative: the more popular, the less closely each follower attends ("high popularity does
+    #: not necessarily imply high influence", Romero et al. 2011 [checked]; the value is our assumption).
+    attention_popularity_corr: float = -0.3
+    #: Share of follows that are dormant: the follower never sees the followee's posts (a per-pair property,
+    #: the same at any share, so a larger share only adds dormant pairs). Our assumption; swept 0-0.8.
+    dormant_follower_share: float = 0.4
+
+
+@dataclass(frozen=True)
 class OutcomeConfig:
-    """Monthly outcomes. All rates are assumptions; the notebooks sweep them."""
+    """Monthly outcomes and the truth. Every field here is drawn or applied after the events, in the outcome
+    stream: sweeping any of them leaves ``events`` (and so every score) identical. All rates are assumptions.
+    """
 
     #: Share s of a user's persuasion that flows through online channels: clicks scale with s, offline
     #: referrals and invitations with (1 - s).
     online_share: float = 0.5
     #: Multiplier of the offline channel (strength of offline reach).
     offline_strength: float = 1.0
-    #: Clicks per human impression of a post of appeal 1 (before online_share and the passive share
-    #: 1 - engaged_click_share).
-    click_through: float = 0.02
-    #: Share e in [0, 1] of the online channel's clicks that come from people who engaged with the post
-    #: (reacted: liked, reshared or replied), the rest (1 - e) from passive impressions. Unitless. Engaged
-    #: clicks ~ Poisson(online_share x e x clicks_per_engagement x organic human reactions); reactions by
-    #: bots, and between members of the same bot ring or engagement pod (duty, not interest), bring none.
-    #: Default 0 keeps the shipped sample exactly as generated (clicks from impressions only); notebook 04
-    #: sweeps it to move the online channel from exposure (follower counts) to engaged audience.
-    engaged_click_share: float = 0.0
-    #: Clicks per organic human reaction (like, reshare, reply) when e = 1 (before online_share). Default 1.0:
-    #: in the default world the ~226,000 organic human reactions of 2012 match the ~222,000 clicks per unit of
-    #: online_share that impressions give, so a sweep of e moves who gets the clicks, not how many.
-    clicks_per_engagement: float = 1.0
+    #: Correlation in [-1, 1] of an account's log offline reach with its standardised log popularity (within
+    #: the persona). 0: offline reach is invisible online beyond the persona medians; near 1: the people who
+    #: are popular online are the ones with offline reach. Our assumption; swept -0.5-0.9.
+    offline_online_corr: float = 0.3
+    #: Correlation in [-1, 1] of the click attention c_j with the reaction attention a_j
+    #: (:class:`AudienceConfig`): log c_j = sigma x (r x u_j + sqrt(1 - r^2) x eta_j) - sigma^2 / 2, eta_j drawn
+    #: in the outcome stream. 1: the audience that reacts is the one that clicks; 0: unrelated; -1: opposite.
+    #: Klout said click-through was "highly correlated" with its score (FACTS.md [checked], no number); Romero et
+    #: al. 2011 [checked] found attention predicts clicks. The value is our assumption; swept -1-1.
+    click_attention_corr: float = 0.5
+    #: Clicks per impression of a post of appeal 1. Impressions of a post are drawn from its attentive human
+    #: audience (non-dormant human followers of the author, and of each resharer) at rate view_rate x c_j.
+    #: Our assumption, set so that at online_share 0.5 the default world's online and offline conversions are of
+    #: the same size (a neutral start: neither channel dominates the truth before a notebook moves it).
+    click_through: float = 0.035
     #: Conversions per click at credibility 1 when the post is on the author's expertise.
     conversion_rate: float = 0.05
     #: Conversion multiplier for clicks on posts off the author's expertise (jokes, chat, hobbies).
@@ -386,10 +441,11 @@ class OutcomeConfig:
     referral_conversion: float = 0.3
     #: Speaking/teaching invitations per offline person reached per month at credibility 1.
     invitation_rate: float = 0.002
-    #: Referrals per month per unit of log(1 + human followers) (online visibility; scaled by online_share).
-    visibility_referral_rate: float = 0.05
-    #: Invitations per month per unit of log(1 + human followers) (scaled by online_share).
-    visibility_invitation_rate: float = 0.01
+    #: Referrals per month per unit of credibility x log(1 + attentive human followers), scaled by online_share:
+    #: being seen online brings some word-of-mouth. 0 switches it off. Our assumption; swept 0-0.1.
+    visibility_referral_rate: float = 0.03
+    #: Invitations per month per unit of credibility x log(1 + attentive human followers), scaled by online_share.
+    visibility_invitation_rate: float = 0.005
     #: How much a drop in availability also lowers offline reach (0 = offline reach holds, 1 = falls
     #: as much as availability).
     offline_availability_coupling: float = 0.0
@@ -472,8 +528,10 @@ class WorldConfig:
     engagement: EngagementConfig = field(default_factory=EngagementConfig)
     life_events: LifeEventConfig = field(default_factory=LifeEventConfig)
     gaming: GamingConfig = field(default_factory=GamingConfig)
+    audience: AudienceConfig = field(default_factory=AudienceConfig)
     outcomes: OutcomeConfig = field(default_factory=OutcomeConfig)
     cases: CaseConfig = field(default_factory=CaseConfig)
+    texts: TextConfig = field(default_factory=TextConfig)
 
     def replace(self, **changes: Any) -> "WorldConfig":
         """A copy with some fields changed; nested fields as ``section__field``.
@@ -523,14 +581,18 @@ class WorldConfig:
             )
         if not 0.0 <= self.outcomes.online_share <= 1.0:
             raise ValueError(f"OutcomeConfig.online_share={self.outcomes.online_share} must be in [0, 1].")
-        if not 0.0 <= self.outcomes.engaged_click_share <= 1.0:
-            raise ValueError(
-                f"OutcomeConfig.engaged_click_share={self.outcomes.engaged_click_share} must be in [0, 1]."
-            )
-        if not self.outcomes.clicks_per_engagement >= 0.0:
-            raise ValueError(
-                f"OutcomeConfig.clicks_per_engagement={self.outcomes.clicks_per_engagement} must be >= 0."
-            )
+        for label, value, low, high in (
+            ("AudienceConfig.attention_sigma", self.audience.attention_sigma, 0.0, 3.0),
+            ("AudienceConfig.attention_popularity_corr", self.audience.attention_popularity_corr, -1.0, 1.0),
+            ("AudienceConfig.dormant_follower_share", self.audience.dormant_follower_share, 0.0, 0.99),
+            ("OutcomeConfig.click_attention_corr", self.outcomes.click_attention_corr, -1.0, 1.0),
+            ("OutcomeConfig.offline_online_corr", self.outcomes.offline_online_corr, -1.0, 1.0),
+            ("OutcomeConfig.visibility_referral_rate", self.outcomes.visibility_referral_rate, 0.0, math.inf),
+            ("OutcomeConfig.visibility_invitation_rate", self.outcomes.visibility_invitation_rate, 0.0, math.inf),
+            ("OutcomeConfig.click_through", self.outcomes.click_through, 0.0, 1.0),
+        ):
+            if not low <= value <= high:
+                raise ValueError(f"{label}={value} must be in [{low}, {high}].")
         shares_post = (
             self.activity.expertise_post_share
             + self.activity.interest_post_share
@@ -553,6 +615,7 @@ class WorldConfig:
                     raise ValueError(f"PersonaConfig({p.name}).topic_boosts: unknown topic {topic!r}.")
         if len(self.activity.weekday_factors) != 7 or len(self.activity.hour_weights) != 24:
             raise ValueError("ActivityConfig: weekday_factors needs 7 values and hour_weights 24.")
+        self.texts.check()
 
 
 def _from_dict(cls: type, data: Mapping[str, Any]) -> Any:
@@ -592,6 +655,8 @@ _SECTION_TYPES.update(
     engagement=EngagementConfig,
     life_events=LifeEventConfig,
     gaming=GamingConfig,
+    audience=AudienceConfig,
     outcomes=OutcomeConfig,
     cases=CaseConfig,
+    texts=TextConfig,
 )

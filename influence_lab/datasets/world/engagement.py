@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from influence_lab.contract import EVENT_KINDS
-from influence_lab.datasets.world._common import _Index, _contains, _first_occurrence, _merge
+from influence_lab.datasets.world._common import _Index, _contains, _first_occurrence, _merge, _pair_uniform
 from influence_lab.datasets.world.activity import _Posts
 from influence_lab.datasets.world.config import N_DAYS, WORLD_END_SECONDS, _N_WEEKS, _T, _WEEK, WorldConfig
 from influence_lab.datasets.world.follows import (
@@ -38,19 +38,34 @@ class _Activity:
     eng_actor: np.ndarray
     eng_post: np.ndarray
     eng_kind: np.ndarray
-    impressions: np.ndarray  # human impressions per post (first and second hand)
+    #: Attentive human audience of each post: non-dormant human followers of the author when it was posted,
+    #: plus those of every resharer (second hand). Impressions are drawn from it in the outcome stream.
+    audience: np.ndarray
+
+
+def _dormant(cfg: WorldConfig, follower: np.ndarray, followee: np.ndarray, salt: int) -> np.ndarray:
+    """Mask of dormant follows (the follower never looks): a per-pair draw below ``dormant_follower_share``."""
+    return _pair_uniform(follower, followee, salt) < cfg.audience.dormant_follower_share
 
 
 def _simulate_engagement(
-    cfg: WorldConfig, pop: _Population, avail: np.ndarray, edges: _Edges, posts: _Posts, rng: np.random.Generator
+    cfg: WorldConfig,
+    pop: _Population,
+    avail: np.ndarray,
+    edges: _Edges,
+    posts: _Posts,
+    rng: np.random.Generator,
+    salt: int,
 ) -> _Activity:
     e = cfg.engagement
     n = pop.n
     view = e.view_rate
+    attention = pop.attention
     delay = e.delay_hours * 3600.0
     ring_delay = e.ring_delay_hours * 3600.0
     n_posts = len(posts.time)
-    impressions = np.zeros(n_posts)
+    audience = np.zeros(n_posts)
+    dormant = _dormant(cfg, edges.follower, edges.followee, salt)
     posts.mention_target = np.full(n_posts, -1, dtype=np.int64)
     week_of_post = posts.time // _WEEK
     post_bounds = np.searchsorted(week_of_post, np.arange(_N_WEEKS + 1))
@@ -65,10 +80,10 @@ def _simulate_engagement(
         d0, d1 = week * 7, min(week * 7 + 7, N_DAYS)
         active = (edges.start <= t0) & (edges.end > t0)
         act_f, act_v = edges.follower[active], edges.followee[active]
-        real = ~pop.is_fake[act_f]
+        looks = ~pop.is_fake[act_f] & ~dormant[active]
         weight = pop.reactivity * avail[:, d0:d1].mean(axis=1)
-        followers = _Index(act_v[real], act_f[real], n, weight)
-        human_followers = np.bincount(act_v[pop.is_human[act_f]], minlength=n)
+        followers = _Index(act_v[looks], act_f[looks], n, weight)
+        attentive = np.bincount(act_v[looks & pop.is_human[act_f]], minlength=n)
         p_lo, p_hi = post_bounds[week], post_bounds[week + 1]
         if p_hi == p_lo:
             continue
@@ -86,7 +101,7 @@ def _simulate_engagement(
             posts.mention_target[wants[ok]] = target[ok]
 
         # First-hand reactions: Poisson thinning of follower picks weighted by reactivity x availability.
-        lam = view * appeal * e.topic_match * followers.total[author]
+        lam = view * attention[author] * appeal * e.topic_match * followers.total[author]
         k = rng.poisson(lam)
         owner = np.repeat(np.arange(len(pid)), k)
         engager, ok = followers.weighted(rng, author[owner])
@@ -121,7 +136,7 @@ def _simulate_engagement(
         first = _first_occurrence(seen)
         owner, engager, kind, when = owner[first], engager[first], kind[first], when[first]
         seen_keys = np.sort(seen[first])
-        impressions[pid] += view * human_followers[author]
+        audience[pid] += attentive[author]
         out_time.append(when)
         out_actor.append(engager)
         out_post.append(pid[owner])
@@ -137,19 +152,17 @@ def _simulate_engagement(
                 break
             decay = e.cascade_decay**generation
             p_author = author[parent_owner]
-            seen_second_hand = view * human_followers[parent_who]
-            impressions[pid] += np.bincount(parent_owner, weights=seen_second_hand, minlength=len(pid))
+            audience[pid] += np.bincount(parent_owner, weights=attentive[parent_who], minlength=len(pid))
+            seen = view * attention[parent_who]  # the resharer's followers attend to the resharer
             # Viewers who follow the author because they saw the reshare.
-            n_follow = rng.poisson(
-                view * followers.degree[parent_who] * e.follow_per_view * appeal[parent_owner] * decay
-            )
+            n_follow = rng.poisson(seen * followers.degree[parent_who] * e.follow_per_view * appeal[parent_owner] * decay)
             f_owner = np.repeat(np.arange(len(parent_who)), n_follow)
             newcomer, ok_f = followers.uniform(rng, parent_who[f_owner])
             new_f.append(newcomer[ok_f])
             new_v.append(p_author[f_owner[ok_f]])
             new_t.append(parent_when[f_owner[ok_f]] + rng.exponential(delay, ok_f.sum()))
             # Reactions of the resharer's followers, credited to the original author.
-            lam = view * appeal[parent_owner] * decay * e.topic_match * followers.total[parent_who]
+            lam = seen * appeal[parent_owner] * decay * e.topic_match * followers.total[parent_who]
             k = rng.poisson(lam)
             rep = np.repeat(np.arange(len(parent_owner)), k)
             engager, ok = followers.weighted(rng, parent_who[rep])
@@ -188,11 +201,12 @@ def _simulate_engagement(
             fresh.extend(back)
             _schedule_unfollows(cfg, fresh, np.ones(len(fresh.start), dtype=bool), rng)
             edges.extend(fresh)
+            dormant = np.concatenate((dormant, _dormant(cfg, fresh.follower, fresh.followee, salt)))
 
     return _Activity(
         eng_time=np.floor(np.concatenate(out_time)).astype(np.int64) if out_time else np.zeros(0, np.int64),
         eng_actor=np.concatenate(out_actor).astype(np.int64) if out_actor else np.zeros(0, np.int64),
         eng_post=np.concatenate(out_post).astype(np.int64) if out_post else np.zeros(0, np.int64),
         eng_kind=np.concatenate(out_kind).astype(np.int8) if out_kind else np.zeros(0, np.int8),
-        impressions=impressions,
+        audience=audience,
     )

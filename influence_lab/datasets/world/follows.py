@@ -39,11 +39,13 @@ class _Edges:
     start: np.ndarray
     end: np.ndarray
     origin: np.ndarray
+    #: Bought-follower package index for bought follows, ring or pod id for ring follows, -1 otherwise.
+    group: np.ndarray
 
     @staticmethod
     def empty() -> "_Edges":
         z = np.zeros(0, dtype=np.int64)
-        return _Edges(z, z, z, z, np.zeros(0, dtype=np.int8))
+        return _Edges(z, z, z, z, np.zeros(0, dtype=np.int8), z)
 
     def extend(self, other: "_Edges") -> None:
         self.follower = np.concatenate((self.follower, other.follower))
@@ -51,16 +53,31 @@ class _Edges:
         self.start = np.concatenate((self.start, other.start))
         self.end = np.concatenate((self.end, other.end))
         self.origin = np.concatenate((self.origin, other.origin))
+        self.group = np.concatenate((self.group, other.group))
 
 
-def _new_edges(follower, followee, start, origin) -> _Edges:
+def _new_edges(follower, followee, start, origin, group=None) -> _Edges:
     return _Edges(
         follower.astype(np.int64),
         followee.astype(np.int64),
         start.astype(np.int64),
         np.full(len(follower), _NEVER, dtype=np.int64),
         np.full(len(follower), origin, dtype=np.int8),
+        np.full(len(follower), -1, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64),
     )
+
+
+#: Names of the follow origins, by code (``truth["true_follows"].origin``).
+ORIGIN_NAMES = ("organic", "follow_back", "ring", "bought", "exposure")
+
+
+@dataclass
+class _Packages:
+    """Bought-follower packages: buyer index, purchase time (seconds), size ordered (followers)."""
+
+    buyer: np.ndarray
+    date: np.ndarray
+    size: np.ndarray
 
 
 def _fresh(keys_sorted: np.ndarray, follower: np.ndarray, followee: np.ndarray, n: int) -> np.ndarray:
@@ -166,17 +183,20 @@ def _ring_edges(pop: _Population, keys: np.ndarray, rng: np.random.Generator) ->
     v = index.members[_segments(index.indptr[pop.ring[members]], index.degree[pop.ring[members]])]
     start = pop.ring_formed[pop.ring[f]] + np.floor(rng.random(len(f)) * 3 * SECONDS_PER_DAY).astype(np.int64)
     ok = _fresh(keys, f, v, pop.n) & (start < WORLD_END_SECONDS)
-    return _new_edges(f[ok], v[ok], start[ok], _ORIGIN_RING)
+    return _new_edges(f[ok], v[ok], start[ok], _ORIGIN_RING, pop.ring[f[ok]])
 
 
-def _bought_edges(cfg: WorldConfig, pop: _Population, keys: np.ndarray, rng: np.random.Generator) -> _Edges:
+def _bought_edges(
+    cfg: WorldConfig, pop: _Population, keys: np.ndarray, rng: np.random.Generator
+) -> tuple[_Edges, _Packages]:
     """Packages of fake followers arriving in bursts; a share is purged later in 2012."""
     g = cfg.gaming
     fakes = np.flatnonzero(pop.is_fake)
     buyers = np.flatnonzero(pop.bought)
     buyers = buyers[buyers != 1]
     if len(fakes) == 0 or (len(buyers) == 0 and not pop.bought[1]):
-        return _Edges.empty()
+        z = np.zeros(0, dtype=np.int64)
+        return _Edges.empty(), _Packages(z, z, z)
     n_pack = 1 + rng.poisson(g.extra_packages, len(buyers))
     buyer = np.repeat(buyers, n_pack)
     p0 = _seconds(g.purchase_start)
@@ -197,13 +217,13 @@ def _bought_edges(cfg: WorldConfig, pop: _Population, keys: np.ndarray, rng: np.
     start = date[pack] + np.floor(rng.random(len(f)) * g.burst_days * SECONDS_PER_DAY).astype(np.int64)
     start = np.maximum(start, pop.created[f] + SECONDS_PER_DAY)
     ok = _fresh(keys, f, v, pop.n) & (start < WORLD_END_SECONDS)
-    edges = _new_edges(f[ok], v[ok], start[ok], _ORIGIN_BOUGHT)
+    edges = _new_edges(f[ok], v[ok], start[ok], _ORIGIN_BOUGHT, pack[ok])
     purge = rng.random(len(edges.start)) < g.purge_share
     purge_at = np.maximum(edges.start, 0) + np.floor(
         (30 + rng.random(len(edges.start)) * 150) * SECONDS_PER_DAY
     ).astype(np.int64)
     edges.end = np.where(purge & (purge_at < WORLD_END_SECONDS), purge_at, _NEVER)
-    return edges
+    return edges, _Packages(buyer.astype(np.int64), date.astype(np.int64), size)
 
 
 def _schedule_unfollows(cfg: WorldConfig, edges: _Edges, mask: np.ndarray, rng: np.random.Generator) -> None:

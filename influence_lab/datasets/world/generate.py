@@ -5,7 +5,9 @@ the tables; plus the diagnostics the notebooks and tests use (:func:`follower_ed
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -40,20 +42,23 @@ from influence_lab.datasets.world.config import (
     TOPICS,
     WORLD_END_SECONDS,
     _MONTH_STARTS,
+    OutcomeConfig,
     WorldConfig,
     _seconds,
 )
-from influence_lab.datasets.world.engagement import _Activity, _simulate_engagement
+from influence_lab.datasets.world.engagement import _Activity, _dormant, _simulate_engagement
 from influence_lab.datasets.world.follows import (
+    ORIGIN_NAMES,
     _Edges,
+    _Packages,
     _bought_edges,
     _follow_backs,
     _organic_graph,
     _ring_edges,
     _schedule_unfollows,
 )
-from influence_lab.datasets.world.outcomes import _draw_outcomes, _expected_influence
-from influence_lab.datasets.world.population import _Population, _draw_population
+from influence_lab.datasets.world.outcomes import _draw_outcomes, _expected_influence, _outcome_draws
+from influence_lab.datasets.world.population import _Population, _draw_audience, _draw_population
 from influence_lab.datasets.world.texts import _handles, _join, _texts
 
 # --------------------------------------------------------------------------------------
@@ -61,16 +66,42 @@ from influence_lab.datasets.world.texts import _handles, _join, _texts
 # --------------------------------------------------------------------------------------
 
 
-def generate_world(config: WorldConfig | None = None) -> Dataset:
-    """Generate the synthetic world described by ``config`` (default: the shipped sample's world).
+#: Number of random streams spawned from the seed: 0 population, 1 life events, 2 graph, 3 rings and bought
+#: followers, 4 posts, 5 engagement, 6 ids and handles, 7 texts, 8 outcomes, 9 audience attention and dormancy.
+_N_STREAMS = 10
+_OUTCOME_STREAM = 8
 
-    Returns a validated :class:`Dataset` named ``"synthetic"`` with
-    ``truth["true_life_events"]``. Same config and seed give identical tables.
-    """
-    cfg = config or WorldConfig()
+
+def _streams(seed: int) -> list[np.random.Generator]:
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(_N_STREAMS)]
+
+
+@dataclass
+class _Run:
+    """Everything up to and including the events: what every outcome variant of one world shares."""
+
+    cfg: WorldConfig
+    pop: _Population
+    avail: np.ndarray
+    edges: _Edges
+    dormant: np.ndarray
+    posts: _Posts
+    activity: _Activity
+    packages: _Packages
+    user_ids: pa.Array
+    id_number: np.ndarray
+    handles: pa.Array
+    events: pd.DataFrame
+    truth: dict[str, pd.DataFrame]
+
+
+def _simulate(cfg: WorldConfig) -> _Run:
+    """Run mechanisms 1-5 (accounts to engagement) and build the events and the event-level truth tables."""
     cfg.check()
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(cfg.seed).spawn(10)]
+    streams = _streams(cfg.seed)
     pop = _draw_population(cfg, streams[0])
+    salt = int(streams[9].integers(0, 2**62))
+    _draw_audience(cfg, pop, streams[9])
     life = _draw_life_events(cfg, pop, streams[1])
     avail = _availability(pop, life)
 
@@ -83,13 +114,14 @@ def generate_world(config: WorldConfig | None = None) -> Dataset:
     ring = _ring_edges(pop, keys, streams[3])
     edges.extend(ring)
     keys = _merge(keys, ring.follower * pop.n + ring.followee)
-    bought = _bought_edges(cfg, pop, keys, streams[3])
+    bought, packages = _bought_edges(cfg, pop, keys, streams[3])
     edges.extend(bought)
     organic = np.concatenate((organic, np.zeros(len(ring.start) + len(bought.start), dtype=bool)))
     _schedule_unfollows(cfg, edges, organic, streams[2])
 
     posts = _draw_posts(cfg, pop, avail, streams[4])
-    activity = _simulate_engagement(cfg, pop, avail, edges, posts, streams[5])
+    activity = _simulate_engagement(cfg, pop, avail, edges, posts, streams[5], salt)
+    dormant = _dormant(cfg, edges.follower, edges.followee, salt)
 
     mention_posts = np.flatnonzero(posts.mention_target >= 0)
     w0, w1 = (_seconds(x) for x in cfg.cases.candidate_window)
@@ -116,13 +148,26 @@ def generate_world(config: WorldConfig | None = None) -> Dataset:
     handles = pc.replace_with_mask(handles, pa.array(is_case), case_handles)
 
     texts = _texts(cfg, pop, posts, handles, streams[7])
-    outcomes = _draw_outcomes(cfg, pop, avail, edges, posts, activity, streams[8])
-    influence = _expected_influence(cfg, pop, edges)
+    events = validate_events(
+        _events_table(pop, edges, posts, activity, texts, user_ids, id_number), source="generate_world"
+    )
+    truth = {
+        "true_life_events": _life_table(life, user_ids, id_number),
+        "true_post_topics": _post_topics_table(posts, id_number),
+        "true_follows": _follows_table(edges, user_ids, id_number),
+        "true_gaming": _gaming_table(cfg, pop, edges, packages, user_ids, id_number),
+    }
+    return _Run(cfg, pop, avail, edges, dormant, posts, activity, packages, user_ids, id_number, handles, events, truth)
 
-    events = _events_table(pop, edges, posts, activity, texts, user_ids, id_number)
-    users = _users_table(cfg, pop, handles, user_ids, influence)
-    outcome_table = _outcomes_table(outcomes, user_ids, id_number)
-    life_table = _life_table(life, user_ids, id_number)
+
+def _dataset(run: _Run, cfg: WorldConfig) -> Dataset:
+    """The world's tables with the outcomes and truth of ``cfg.outcomes`` (drawn on a fresh outcome stream)."""
+    rng = _streams(cfg.seed)[_OUTCOME_STREAM]
+    draws = _outcome_draws(run.pop, rng)
+    outcomes = _draw_outcomes(cfg, run.pop, run.avail, run.edges, run.dormant, run.posts, run.activity, draws, rng)
+    influence = _expected_influence(cfg, run.pop, run.edges, run.dormant, draws.eta)
+    users = _users_table(cfg, run.pop, run.handles, run.user_ids, influence)
+    outcome_table = _outcomes_table(outcomes, run.user_ids, run.id_number)
     description = (
         f"Synthetic Twitter-like world for 2012 (influence_lab.datasets.world, seed {cfg.seed}): "
         f"{cfg.n_users:,} real accounts and {cfg.n_fake_followers:,} fake followers."
@@ -130,12 +175,62 @@ def generate_world(config: WorldConfig | None = None) -> Dataset:
     return Dataset(
         name="synthetic",
         users=validate_users(users, source="generate_world"),
-        events=validate_events(events, source="generate_world"),
+        events=run.events,
         outcomes=validate_outcomes(outcome_table, source="generate_world"),
         removed={},
         description=description,
-        truth={"true_life_events": life_table},
+        truth=dict(run.truth),
     )
+
+
+def generate_world(config: WorldConfig | None = None) -> Dataset:
+    """Generate the synthetic world described by ``config`` (default: the shipped sample's world).
+
+    Returns a validated :class:`Dataset` named ``"synthetic"``. Its ``truth`` holds the ground-truth
+    tables no score may read: ``true_life_events``, ``true_post_topics`` (the topic of every post),
+    ``true_follows`` (the origin of every follow) and ``true_gaming`` (bought-follower packages, bot rings
+    and engagement pods, with dates). Same config and seed give identical tables.
+    """
+    cfg = config or WorldConfig()
+    return _dataset(_simulate(cfg), cfg)
+
+
+#: OutcomeConfig fields, which :func:`generate_outcome_variants` may change (the events stay identical).
+OUTCOME_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(OutcomeConfig))
+
+
+def generate_outcome_variants(
+    config: WorldConfig | None, variants: Sequence[Mapping[str, Any]]
+) -> list[Dataset]:
+    """One world's events simulated once, with its outcomes and truth redrawn for each variant.
+
+    Each variant maps OutcomeConfig field names (``"click_attention_corr"`` or
+    ``"outcomes__click_attention_corr"``) to values. Every field of
+    :class:`~.config.OutcomeConfig` acts after the events on its own random
+    stream, so each returned Dataset has the same ``events`` as
+    ``generate_world(config)`` and exactly the users' ``true_*`` columns and
+    outcomes that ``generate_world`` gives for the changed config (a test checks
+    it), at the cost of one simulation instead of one per variant. A key that
+    is not an OutcomeConfig field raises ValueError naming it.
+    """
+    cfg = config or WorldConfig()
+    changes = []
+    for i, variant in enumerate(variants):
+        fields = {}
+        for key, value in variant.items():
+            name = key.split("__", 1)[1] if key.startswith("outcomes__") else key
+            if name not in OUTCOME_FIELDS:
+                raise ValueError(
+                    f"generate_outcome_variants: variant {i} changes {key!r}, which is not an OutcomeConfig field "
+                    f"({', '.join(OUTCOME_FIELDS)}); fields of other sections change the events, so generate those "
+                    "worlds with generate_world(config.replace(...))."
+                )
+            fields[f"outcomes__{name}"] = value
+        changes.append(cfg.replace(**fields))
+    for changed in changes:
+        changed.check()
+    run = _simulate(cfg)
+    return [_dataset(run, changed) for changed in changes]
 
 
 # --------------------------------------------------------------------------------------
@@ -180,9 +275,7 @@ def _events_table(
     order = np.lexsort((post, target_number, id_number[actor], kind, time))
     time, actor, target, kind, post = time[order], actor[order], target[order], kind[order], post[order]
     is_post = kind == code["post"]
-    numbers = pc.cast(pa.array(np.arange(1, n_posts + 1)), pa.string())
-    post_ids = _join(pa.scalar("p"), pc.utf8_lpad(numbers, POST_ID_WIDTH, "0"))
-    topic_names = pa.array(list(POST_TOPICS))
+    post_ids = _post_ids(np.arange(n_posts))
     post_idx = pa.array(np.maximum(post, 0), mask=post < 0)
     only_posts = pa.array(np.where(is_post, post, 0), mask=~is_post)
     return pd.DataFrame(
@@ -192,7 +285,6 @@ def _events_table(
             "target_id": _str(user_ids.take(pa.array(np.maximum(target, 0), mask=target < 0))),
             "kind": pd.Categorical.from_codes(kind, dtype=KIND_DTYPE),
             "post_id": _str(post_ids.take(post_idx)),
-            "topic": _str(topic_names.take(pa.array(posts.topic).take(only_posts))),
             "text": _str(texts.take(only_posts)),
         }
     )
@@ -230,7 +322,9 @@ def _users_table(
             "true_posting_rate": _round6(pop.posting_rate),
             "true_reactivity": _round6(pop.reactivity),
             "true_popularity": _round6(pop.popularity),
-            "true_offline_reach": _round6(pop.offline_reach),
+            "true_attention": _round6(np.where(pop.is_fake, 0.0, pop.attention)),
+            "true_click_attention": _round6(np.where(pop.is_fake, 0.0, influence["click_attention"])),
+            "true_offline_reach": _round6(influence["offline_reach"]),
             "true_credibility": _round6(pop.credibility),
             "true_order_value": _round6(np.where(pop.is_fake, 0.0, pop.order_value)),
             "true_topics": _str(joined(pop.expertise)),
@@ -276,6 +370,105 @@ def _life_table(life: dict[str, np.ndarray], user_ids: pa.Array, id_number: np.n
             "start": _timestamps(start_day[order]),
             "end": _timestamps(end_day[order]),
             "availability": np.round(life["availability"][order], 4),
+        }
+    )
+
+
+def _post_ids(index: np.ndarray) -> pa.Array:
+    numbers = pc.cast(pa.array(index + 1), pa.string())
+    return _join(pa.scalar("p"), pc.utf8_lpad(numbers, POST_ID_WIDTH, "0"))
+
+
+def _post_topics_table(posts: _Posts, id_number: np.ndarray) -> pd.DataFrame:
+    """The true topic of every post (``post_id``, ``topic``: one of the 18 topics, ``chat`` or ``joke``).
+
+    Post ids number the posts in time order, as in ``events``.
+    """
+    topic_names = pa.array(list(POST_TOPICS))
+    return pd.DataFrame(
+        {
+            "post_id": _str(_post_ids(np.arange(len(posts.time)))),
+            "topic": _str(topic_names.take(pa.array(posts.topic))),
+        }
+    )
+
+
+def _follows_table(edges: _Edges, user_ids: pa.Array, id_number: np.ndarray) -> pd.DataFrame:
+    """The origin of every follow in ``events``: follower, followee, start, end (unfollow, or missing), origin, group.
+
+    ``origin``: organic (chosen by attachment and homophily), follow_back, ring (members of a bot ring or pod
+    following each other), bought (a fake follower delivered in a package), exposure (followed after seeing a
+    reshare). ``group``: the package id (bought) or ring id (ring), -1 otherwise.
+    """
+    ok = edges.start < WORLD_END_SECONDS
+    f, v, start, end = edges.follower[ok], edges.followee[ok], edges.start[ok], edges.end[ok]
+    origin, group = edges.origin[ok], edges.group[ok]
+    order = np.lexsort((id_number[v], id_number[f], start))
+    f, v, start, end, origin, group = f[order], v[order], start[order], end[order], origin[order], group[order]
+    ended = end < WORLD_END_SECONDS
+    return pd.DataFrame(
+        {
+            "follower_id": _str(user_ids.take(pa.array(f))),
+            "followee_id": _str(user_ids.take(pa.array(v))),
+            "start": _timestamps(start),
+            "end": _timestamps(np.where(ended, end, 0)).where(ended),
+            "origin": _str(pa.array(list(ORIGIN_NAMES)).take(pa.array(origin.astype(np.int64)))),
+            "group": group.astype(np.int64),
+        }
+    )
+
+
+def _gaming_table(
+    cfg: WorldConfig, pop: _Population, edges: _Edges, packages: _Packages, user_ids: pa.Array, id_number: np.ndarray
+) -> pd.DataFrame:
+    """Who games, how and when: one row per bought-follower package and per ring or pod membership.
+
+    Columns: user_id, strategy (``bought_followers``, ``bot_ring``, ``pod``), group (package id or ring id),
+    start (purchase or formation), end (last delivery of a package; missing for rings and pods, which last),
+    size (followers ordered, or members of the ring), follows (follow events it produced in the data).
+    """
+    delivered = (edges.start < WORLD_END_SECONDS) & (edges.origin == ORIGIN_NAMES.index("bought"))
+    n_pack = len(packages.buyer)
+    follows = np.bincount(edges.group[delivered], minlength=n_pack)
+    last = np.full(n_pack, -1, dtype=np.int64)
+    np.maximum.at(last, edges.group[delivered], edges.start[delivered])
+    keep = follows > 0
+    pack_rows = {
+        "user": packages.buyer[keep],
+        "strategy": np.full(keep.sum(), "bought_followers", dtype=object),
+        "group": np.flatnonzero(keep),
+        "start": packages.date[keep],
+        "end": last[keep],
+        "size": packages.size[keep],
+        "follows": follows[keep],
+    }
+    members = np.flatnonzero(pop.ring >= 0)
+    ring_of = pop.ring[members]
+    ring_size = np.bincount(ring_of, minlength=len(pop.ring_formed))
+    ring_edge = (edges.start < WORLD_END_SECONDS) & (edges.origin == ORIGIN_NAMES.index("ring"))
+    ring_follows = np.bincount(edges.follower[ring_edge], minlength=pop.n)
+    ring_rows = {
+        "user": members,
+        "strategy": np.where(pop.ring_is_bot[ring_of], "bot_ring", "pod").astype(object),
+        "group": ring_of,
+        "start": pop.ring_formed[ring_of],
+        "end": np.full(len(members), -1, dtype=np.int64),
+        "size": ring_size[ring_of],
+        "follows": ring_follows[members],
+    }
+    rows = {k: np.concatenate((pack_rows[k], ring_rows[k])) for k in pack_rows}
+    order = np.lexsort((rows["group"], rows["strategy"].astype(str), id_number[rows["user"]]))
+    rows = {k: v[order] for k, v in rows.items()}
+    has_end = rows["end"] >= 0
+    return pd.DataFrame(
+        {
+            "user_id": _str(user_ids.take(pa.array(rows["user"]))),
+            "strategy": pd.Series(rows["strategy"].astype(str), dtype=ID_DTYPE),
+            "group": rows["group"].astype(np.int64),
+            "start": _timestamps(rows["start"]),
+            "end": _timestamps(np.where(has_end, rows["end"], 0)).where(has_end),
+            "size": rows["size"].astype(np.int64),
+            "follows": rows["follows"].astype(np.int64),
         }
     )
 

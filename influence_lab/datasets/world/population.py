@@ -38,6 +38,11 @@ class _Population:
     following: np.ndarray
     follow_back: np.ndarray
     offline_reach: np.ndarray
+    offline_median: np.ndarray
+    offline_sigma: np.ndarray
+    offline_eps: np.ndarray
+    popularity_z: np.ndarray
+    popularity_global_z: np.ndarray
     credibility: np.ndarray
     mention_rate: np.ndarray
     order_value: np.ndarray
@@ -52,6 +57,10 @@ class _Population:
     is_bot: np.ndarray
     is_human: np.ndarray
     role: np.ndarray
+    #: Standard normal behind each account's reaction attention (set by :func:`_draw_audience`).
+    attention_u: np.ndarray | None = None
+    #: Reaction attention a_j (mean 1 over accounts of the same popularity z when attention_popularity_corr = 0).
+    attention: np.ndarray | None = None
 
     def code(self, name: str) -> int:
         return self.persona_names.index(name)
@@ -95,7 +104,9 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
     reactivity = np.minimum(_lognormal(rng, table("reactivity", 0.0), table("reactivity_sigma", 0.0)), 1.0)
     popularity = _lognormal(rng, table("popularity", 0.0), table("popularity_sigma", 0.0))
     following = _lognormal(rng, table("following", 1.0), table("following_sigma", 0.0))
-    offline_reach = _lognormal(rng, table("offline_reach", 0.0), table("offline_sigma", 0.0))
+    offline_median, offline_sigma = table("offline_reach", 0.0), table("offline_sigma", 0.0)
+    offline_eps = rng.standard_normal(n)  # combined with popularity in offline_reach_of (OutcomeConfig)
+    offline_reach = np.full(n, np.nan)  # nan: drawn from offline_eps; set for the scripted case users
     follow_back = np.clip(table("follow_back", 0.0) * cfg.graph.follow_back_scale, 0.0, 1.0)
     cred_mean = np.clip(table("credibility", 0.0), 1e-3, 1 - 1e-3)
     credibility = np.where(real, rng.beta(10 * cred_mean, 10 * (1 - cred_mean)), 0.0)
@@ -196,7 +207,7 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         n_rings = max(1, len(members) // max(size, 2))
         ids = np.minimum(np.arange(len(members)) // max(size, 2), n_rings - 1)
         ring[members] = next_ring + ids
-        latest = np.zeros(n_rings, dtype=np.int64)
+        latest = np.full(n_rings, np.iinfo(np.int64).min // 2, dtype=np.int64)  # formed after its last member joined
         np.maximum.at(latest, ids, created[members])
         if bot_ring:
             formed = latest + SECONDS_PER_DAY
@@ -208,6 +219,16 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         ring_formed.append(formed)
         next_ring += n_rings
     pod = pod & (ring >= 0)
+    pop_median, pop_sigma = table("popularity", 1.0), table("popularity_sigma", 0.0)
+    popularity_z = np.where(
+        pop_sigma > 0, np.log(np.maximum(popularity, 1e-300) / pop_median) / np.where(pop_sigma > 0, pop_sigma, 1.0), 0.0
+    )
+    popularity_z = np.where(is_fake, 0.0, popularity_z)
+    log_pop = np.log(np.maximum(popularity, 1e-300))
+    humans = real & ~is_bot
+    popularity_global_z = np.where(
+        humans, (log_pop - log_pop[humans].mean()) / max(log_pop[humans].std(), 1e-12), 0.0
+    )
 
     return _Population(
         n_real=n_real,
@@ -222,6 +243,11 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         following=following,
         follow_back=np.where(is_fake, 0.0, follow_back),
         offline_reach=offline_reach,
+        offline_median=offline_median,
+        offline_sigma=offline_sigma,
+        offline_eps=offline_eps,
+        popularity_z=popularity_z,
+        popularity_global_z=popularity_global_z,
         credibility=credibility,
         mention_rate=mention_rate,
         order_value=order_value,
@@ -237,3 +263,46 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         is_human=real & ~is_bot,
         role=role,
     )
+
+
+def offline_reach_of(pop: _Population, corr: float) -> np.ndarray:
+    """Offline reach per account for ``OutcomeConfig.offline_online_corr`` = ``corr``.
+
+    Each account's persona draw ``log r0 = log median + sigma x eps`` is standardised over the accounts that
+    have offline reach (``e0``, mean m and standard deviation s of log r0) and mixed with the account's
+    standardised log popularity over all humans (``z``): ``log r = m + s x (corr x z + sqrt(1 - corr^2) x e0)``.
+    At 0 offline reach is the persona draw (speakers and celebrities high, whatever their audience); at 1 it
+    is a function of online popularity alone, so the people popular online are the ones with offline reach.
+    The spread and the typical level of offline reach stay the same at every value. The scripted case users
+    keep their set reach; bots and fake followers have none.
+    """
+    has = (pop.offline_median > 0) & ~pop.is_fake
+    base = np.log(np.where(has, pop.offline_median, 1.0)) + pop.offline_sigma * pop.offline_eps
+    m, s = base[has].mean(), max(base[has].std(), 1e-12)
+    e0 = (base - m) / s
+    mix = corr * pop.popularity_global_z + np.sqrt(max(1.0 - corr * corr, 0.0)) * e0
+    drawn = np.where(has, np.exp(m + s * mix), 0.0)
+    return np.where(np.isnan(pop.offline_reach), drawn, pop.offline_reach)
+
+
+#: Scripted case users whose attention is set to the median (u = 0), so their placement does not move with
+#: the attention parameters: the blogger, the speaker, the asthma joker and the dinosaur fan.
+_MEDIAN_ATTENTION = (0, 2, 3, 4)
+
+
+def _draw_audience(cfg: WorldConfig, pop: _Population, rng: np.random.Generator) -> None:
+    """Reaction attention per account (:class:`~.config.AudienceConfig`), on its own random stream."""
+    a = cfg.audience
+    rho = a.attention_popularity_corr
+    eps = rng.standard_normal(pop.n)
+    u = rho * pop.popularity_z + np.sqrt(max(1.0 - rho * rho, 0.0)) * eps
+    u[list(_MEDIAN_ATTENTION)] = 0.0
+    pop.attention_u = u
+    pop.attention = np.exp(a.attention_sigma * u - a.attention_sigma**2 / 2.0)
+
+
+def click_attention_of(pop: _Population, sigma: float, corr: float, eta: np.ndarray) -> np.ndarray:
+    """Click attention c_j: log c = sigma x (corr x u + sqrt(1 - corr^2) x eta) - sigma^2 / 2 (mean 1)."""
+    mix = corr * pop.attention_u + np.sqrt(max(1.0 - corr * corr, 0.0)) * eta
+    mix = np.where(np.isin(np.arange(pop.n), _MEDIAN_ATTENTION), 0.0, mix)
+    return np.exp(sigma * mix - sigma**2 / 2.0)
