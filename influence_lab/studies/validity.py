@@ -1,0 +1,305 @@
+"""Scores versus outcomes: how well a score relates to what people actually bring about, with uncertainty, always
+beside the sceptic's baselines (the follower count, and plain counts of outputs).
+
+Notebook 04 ("scores versus outcomes") reads its numbers from here. Every function takes a per-user table (one row
+per user: scores, baselines and an outcome column; :func:`outcome_table` builds one from a dataset) and returns a
+tidy DataFrame:
+
+- :func:`correlations`: Pearson and Spearman with bootstrap intervals (users resampled independently, or whole
+  clusters such as communities of the follower graph: :func:`communities`);
+- :func:`partial_correlation`: the relation of a score and an outcome once the baselines are held fixed;
+- :func:`ols_log` and :func:`count_model`: statsmodels regressions (OLS on logs; Poisson or negative binomial for
+  counts such as clicks and conversions), with heteroskedasticity-robust standard errors;
+- :func:`incremental_validity`: what a score adds over each baseline and over all of them (the change in R^2 of
+  OLS on logs, with a bootstrap interval, and the partial correlation).
+
+Independent resampling of users ignores the dependence the network creates (a follower and the followed are not
+independent draws), so its intervals are a lower bound; :func:`communities` and ``clusters=`` give a cluster
+bootstrap where that matters. A method that can say little about the data in hand (a constant predictor, an
+outcome that is mostly zero) warns, naming the column.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from influence_lab.contract import Dataset
+from influence_lab.scoring.events import day_end
+from influence_lab.scoring.features import user_features
+from influence_lab.studies.stats import bootstrap_correlation, bootstrap_indices, percentile_interval
+
+__all__ = [
+    "BASELINES",
+    "communities",
+    "correlations",
+    "count_model",
+    "incremental_validity",
+    "ols_log",
+    "outcome_table",
+    "partial_correlation",
+]
+
+#: The sceptic's baselines: audience size, and plain counts of outputs and of the reactions they drew.
+BASELINES: tuple[str, ...] = ("followers", "published_items", "reactions_received")
+#: Share of zeros above which an outcome says little to a regression (a warning names the column).
+MOSTLY_ZERO = 0.8
+
+
+def _check_columns(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"{where}: column(s) {missing} are not in the table (it has {list(frame.columns)}).")
+
+
+def _warn_uninformative(frame: pd.DataFrame, outcome: str, predictors: Sequence[str], where: str) -> None:
+    for column in predictors:
+        if frame[column].nunique(dropna=True) <= 1:
+            warnings.warn(
+                f"{where}: predictor {column!r} is constant over the {len(frame):,} users, so it can explain "
+                "nothing; drop it or use a population where it varies.",
+                stacklevel=3,
+            )
+    zeros = float((frame[outcome] == 0).mean())
+    if zeros > MOSTLY_ZERO:
+        warnings.warn(
+            f"{where}: outcome {outcome!r} is zero for {zeros:.0%} of the {len(frame):,} users, so the model rests on "
+            "the few others; restrict to users with a chance of the outcome or use a longer period.",
+            stacklevel=3,
+        )
+
+
+def outcome_table(
+    dataset: Dataset,
+    as_of: str | pd.Timestamp,
+    scores: pd.DataFrame | pd.Series,
+    *,
+    metric: str,
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Scores, the baselines of the same window and an outcome summed over [start, end), one row per scored user.
+
+    ``scores``: a score column or table indexed by user_id (e.g. ``make_recipe("klout").score(...)["score"]``).
+    The baselines (:data:`BASELINES`) come from :func:`~influence_lab.scoring.features.user_features` of the
+    window ending at ``as_of``. The outcome is ``metric`` from ``dataset.outcomes`` over the months whose start
+    is in [start, end) (default: every month after ``as_of``), 0 for a user with none.
+    """
+    when = day_end(as_of)
+    feats = user_features(dataset, as_of=when, columns=list(BASELINES))
+    frame = pd.DataFrame(scores).join(feats, how="inner") if isinstance(scores, pd.DataFrame) else (
+        feats.join(scores.rename(scores.name or "score"), how="inner"))
+    o = dataset.outcomes
+    t0 = pd.Timestamp(start, tz="UTC") if start is not None else when
+    mask = (o["metric"] == metric) & (o["period"] >= t0)
+    if end is not None:
+        mask &= o["period"] < pd.Timestamp(end, tz="UTC")
+    total = o[mask].groupby("user_id")["value"].sum()
+    frame[metric] = total.reindex(frame.index, fill_value=0.0).to_numpy()
+    return frame
+
+
+def communities(dataset: Dataset, *, seed: int = 0, resolution: float = 1.0) -> pd.Series:
+    """A community label per user: Louvain communities (networkx, seeded) of the undirected follow/engagement graph.
+
+    Edges are every follow and every reshare, like, reply or mention between two users (self-actions dropped);
+    users with no such edge each form a community of their own. Use the labels as ``clusters=`` for a cluster
+    bootstrap.
+    """
+    import networkx as nx
+
+    ev = dataset.events
+    pairs = ev.loc[ev["target_id"].notna() & (ev["actor_id"] != ev["target_id"]), ["actor_id", "target_id"]]
+    graph = nx.Graph()
+    graph.add_nodes_from(dataset.users["user_id"].astype(str))
+    graph.add_edges_from(pairs.drop_duplicates().astype(str).itertuples(index=False, name=None))
+    groups = nx.community.louvain_communities(graph, seed=seed, resolution=resolution)
+    labels = {node: i for i, group in enumerate(sorted(groups, key=lambda g: (-len(g), min(g)))) for node in group}
+    return pd.Series(labels, name="community").rename_axis("user_id")
+
+
+def correlations(
+    frame: pd.DataFrame,
+    outcome: str,
+    columns: Sequence[str],
+    *,
+    n_boot: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    clusters: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Pearson and Spearman correlation of each column with ``outcome``, with a bootstrap percentile interval.
+
+    One row per column and method: measure, method, estimate, low, high, n, resampling ("users" or "clusters").
+    ``clusters`` (a label per user, indexed like ``frame``) switches to resampling whole clusters.
+    """
+    _check_columns(frame, [outcome, *columns], "correlations")
+    labels = None if clusters is None else clusters.reindex(frame.index).to_numpy()
+    if labels is not None and pd.isna(labels).any():
+        raise ValueError("correlations: clusters has no label for some users of the table; give every user one.")
+    rows = []
+    for column in columns:
+        for method in ("pearson", "spearman"):
+            est = bootstrap_correlation(frame[column], frame[outcome], method=method, n_boot=n_boot, seed=seed,
+                                        level=level, clusters=labels)
+            rows.append({"measure": column, "method": method, "estimate": est.estimate, "low": est.low,
+                         "high": est.high, "n": est.n, "resampling": "users" if labels is None else "clusters"})
+    return pd.DataFrame(rows)
+
+
+def _residuals(target: np.ndarray, controls: np.ndarray) -> np.ndarray:
+    design = np.column_stack([np.ones(len(target)), controls])
+    coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+    return target - design @ coef
+
+
+def partial_correlation(
+    frame: pd.DataFrame, x: str, y: str, controls: Sequence[str], *, method: str = "pearson"
+) -> pd.Series:
+    """Correlation of ``x`` and ``y`` once ``controls`` are held fixed (residuals of OLS on the controls).
+
+    ``method="spearman"`` works on average ranks (a rank partial correlation). Returns estimate, n, and the
+    plain (zero-order) correlation beside it, for the reader to see what the controls took away.
+    """
+    _check_columns(frame, [x, y, *controls], "partial_correlation")
+    data = frame[[x, y, *controls]].dropna().astype(float)
+    if method == "spearman":
+        data = data.rank()
+    elif method != "pearson":
+        raise ValueError(f"partial_correlation: method must be 'pearson' or 'spearman', got {method!r}.")
+    c = data[list(controls)].to_numpy()
+    rx = _residuals(data[x].to_numpy(), c)
+    ry = _residuals(data[y].to_numpy(), c)
+    partial = float(np.corrcoef(rx, ry)[0, 1])
+    plain = float(np.corrcoef(data[x], data[y])[0, 1])
+    return pd.Series({"estimate": partial, "zero_order": plain, "n": len(data)}, name=f"{x} ~ {y} | {', '.join(controls)}")
+
+
+def _tidy(result, model: str, n: int, fit: dict[str, float], level: float) -> pd.DataFrame:
+    ci = np.asarray(result.conf_int(alpha=1 - level))
+    names = list(result.model.exog_names)
+    table = pd.DataFrame({
+        "term": names,
+        "coef": np.asarray(result.params),
+        "se": np.asarray(result.bse),
+        "low": ci[:, 0],
+        "high": ci[:, 1],
+        "p": np.asarray(result.pvalues),
+    })
+    table["n"] = n
+    table["model"] = model
+    for key, value in fit.items():
+        table[key] = value
+    return table
+
+
+def _design(frame: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
+    import statsmodels.api as sm
+
+    logged = np.log1p(frame[list(predictors)].astype(float).clip(lower=0))
+    logged.columns = [f"log1p({c})" for c in predictors]
+    return sm.add_constant(logged, has_constant="add")
+
+
+def ols_log(frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *, level: float = 0.95) -> pd.DataFrame:
+    """OLS of log(1 + outcome) on log(1 + each predictor), with HC3 robust standard errors.
+
+    Returns one row per term: term, coef, se, low, high, p, n, model ("ols_log"), r2, adj_r2, aic.
+    """
+    import statsmodels.api as sm
+
+    _check_columns(frame, [outcome, *predictors], "ols_log")
+    data = frame[[outcome, *predictors]].dropna()
+    _warn_uninformative(data, outcome, predictors, "ols_log")
+    result = sm.OLS(np.log1p(data[outcome].astype(float).clip(lower=0)), _design(data, predictors)).fit(cov_type="HC3")
+    return _tidy(result, "ols_log", len(data), {"r2": result.rsquared, "adj_r2": result.rsquared_adj,
+                                                "aic": result.aic}, level)
+
+
+def count_model(
+    frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *, family: str = "poisson", level: float = 0.95
+) -> pd.DataFrame:
+    """A count regression of ``outcome`` (clicks, conversions, ...) on log(1 + each predictor), robust (HC1) errors.
+
+    ``family="poisson"``: a Poisson GLM (log link); its coefficients stay consistent when the counts are
+    overdispersed, and the robust errors allow for it. ``family="negbin"``: statsmodels' NB2 model, which fits
+    the overdispersion ``alpha`` as well (its row is the term ``alpha``). Returns the rows of :func:`ols_log`
+    with fit columns pseudo_r2 (McFadden's, against the intercept-only model) and aic.
+    """
+    import statsmodels.api as sm
+
+    _check_columns(frame, [outcome, *predictors], "count_model")
+    data = frame[[outcome, *predictors]].dropna()
+    y = data[outcome].astype(float)
+    if (y < 0).any() or (y.round() != y).any():
+        raise ValueError(f"count_model: outcome {outcome!r} must hold whole non-negative counts.")
+    _warn_uninformative(data, outcome, predictors, "count_model")
+    x = _design(data, predictors)
+    if family == "poisson":
+        result = sm.GLM(y, x, family=sm.families.Poisson()).fit(cov_type="HC1")
+        null = sm.GLM(y, x[["const"]], family=sm.families.Poisson()).fit()
+        pseudo = 1.0 - result.llf / null.llf
+    elif family == "negbin":
+        result = sm.NegativeBinomial(y, x, loglike_method="nb2").fit(cov_type="HC1", disp=False, maxiter=200)
+        pseudo = float(result.prsquared)
+    else:
+        raise ValueError(f"count_model: family must be 'poisson' or 'negbin', got {family!r}.")
+    return _tidy(result, family, len(data), {"pseudo_r2": float(pseudo), "aic": float(result.aic)}, level)
+
+
+def _r2(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """R^2 of OLS with an intercept, row-wise over a stack of resamples: y (B, n), x (B, n, k)."""
+    design = np.concatenate([np.ones(y.shape + (1,)), x], axis=2)
+    xtx = np.einsum("bni,bnj->bij", design, design)
+    xty = np.einsum("bni,bn->bi", design, y)
+    coef = np.linalg.solve(xtx + 1e-12 * np.eye(design.shape[2]), xty[..., None])[..., 0]
+    fitted = np.einsum("bni,bi->bn", design, coef)
+    resid = ((y - fitted) ** 2).sum(axis=1)
+    total = ((y - y.mean(axis=1, keepdims=True)) ** 2).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 1.0 - resid / total
+
+
+def incremental_validity(
+    frame: pd.DataFrame,
+    outcome: str,
+    score: str,
+    baselines: Sequence[str] = BASELINES,
+    *,
+    n_boot: int = 500,
+    seed: int = 0,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """What ``score`` adds over each baseline alone and over all of them, on logs (log(1 + x)).
+
+    One row per baseline set (each baseline, then "all baselines"): r2_baseline (OLS of the outcome on the
+    baselines), r2_with_score (baselines plus the score), delta_r2 with a bootstrap percentile interval
+    (delta_low, delta_high; users resampled with :func:`~influence_lab.studies.stats.bootstrap_indices`), and
+    the partial Pearson correlation of the score with the outcome given the baselines. A score that adds nothing
+    over counting has a delta near 0 whose interval covers 0.
+    """
+    _check_columns(frame, [outcome, score, *baselines], "incremental_validity")
+    data = np.log1p(frame[[outcome, score, *baselines]].dropna().astype(float).clip(lower=0))
+    _warn_uninformative(frame, outcome, [score, *baselines], "incremental_validity")
+    sets = [(b, [b]) for b in baselines] + ([("all baselines", list(baselines))] if len(baselines) > 1 else [])
+    y = data[outcome].to_numpy()
+    indices = bootstrap_indices(len(data), n_boot, seed)
+    rows = []
+    for label, columns in sets:
+        base = data[columns].to_numpy()
+        full = data[[*columns, score]].to_numpy()
+        r2_base = float(_r2(y[None, :], base[None, :, :])[0])
+        r2_full = float(_r2(y[None, :], full[None, :, :])[0])
+        replicates = np.concatenate([
+            _r2(y[idx], full[idx]) - _r2(y[idx], base[idx]) for idx in np.array_split(indices, max(1, n_boot // 100))
+        ])
+        low, high = percentile_interval(replicates, level)
+        partial = partial_correlation(data, score, outcome, columns)["estimate"]
+        rows.append({"baselines": label, "r2_baseline": r2_base, "r2_with_score": r2_full,
+                     "delta_r2": r2_full - r2_base, "delta_low": low, "delta_high": high,
+                     "partial_r": float(partial), "n": len(data)})
+    return pd.DataFrame(rows)
+

@@ -1,0 +1,142 @@
+"""studies.validity against independent computations (numpy, scipy, statsmodels) on small data with known answers."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from influence_lab import make_recipe
+from influence_lab.datasets.world import WorldConfig, generate_world
+from influence_lab.scoring.events import day_end
+from influence_lab.studies import validity
+from influence_lab.studies.stats import bootstrap_correlation, cluster_bootstrap_indices
+
+
+@pytest.fixture(scope="module")
+def linear():
+    """outcome = 2 log1p(score) + log1p(followers) + noise, with followers correlated with the score."""
+    rng = np.random.default_rng(5)
+    n = 600
+    followers = rng.poisson(np.exp(rng.normal(3, 1, n)))
+    score = rng.poisson(np.exp(0.6 * np.log1p(followers) + rng.normal(0, 0.8, n)))
+    log_y = 0.2 + 0.5 * np.log1p(score) + 0.3 * np.log1p(followers) + rng.normal(0, 0.5, n)
+    clicks = rng.poisson(np.exp(-1 + 0.4 * np.log1p(score) + 0.2 * np.log1p(followers)))
+    return pd.DataFrame({
+        "score": score, "followers": followers, "published_items": rng.poisson(20, n),
+        "reactions_received": score + rng.poisson(2, n), "outcome": np.expm1(log_y).clip(0), "clicks": clicks,
+        "noise": rng.normal(size=n),
+    }, index=[f"u{i}" for i in range(n)])
+
+
+def test_correlations_are_scipy_s_with_intervals_around_them(linear):
+    table = validity.correlations(linear, "outcome", ["score", "noise"], n_boot=300, seed=1)
+    row = table.set_index(["measure", "method"])
+    assert row.loc[("score", "pearson"), "estimate"] == pytest.approx(stats.pearsonr(linear["score"], linear["outcome"])[0])
+    assert row.loc[("score", "spearman"), "estimate"] == pytest.approx(
+        stats.spearmanr(linear["score"], linear["outcome"]).statistic)
+    assert (table["low"] < table["estimate"]).all() and (table["estimate"] < table["high"]).all()
+    assert row.loc[("noise", "spearman"), "low"] < 0 < row.loc[("noise", "spearman"), "high"]
+    assert row.loc[("score", "spearman"), "low"] > 0.3
+
+
+def test_cluster_resamples_are_whole_clusters():
+    labels = np.array(["a"] * 3 + ["b"] * 5 + ["c"] + ["d"] * 2)
+    for resample in cluster_bootstrap_indices(labels, 50, seed=2):
+        counts = pd.Series(labels[resample]).value_counts()
+        sizes = pd.Series(labels).value_counts()
+        assert ((counts % sizes.reindex(counts.index)) == 0).all()  # every cluster drawn whole, maybe several times
+        assert len(resample) == sum(sizes[k] * (counts[k] // sizes[k]) for k in counts.index)
+
+
+def test_cluster_bootstrap_is_wider_when_clusters_move_together():
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(20), 30)
+    shared = rng.normal(size=20)[groups]  # each cluster shares a common shift in both x and y
+    x = shared + 0.3 * rng.normal(size=len(groups))
+    y = shared + 0.3 * rng.normal(size=len(groups))
+    users = bootstrap_correlation(x, y, method="pearson", n_boot=400, seed=1)
+    clustered = bootstrap_correlation(x, y, method="pearson", n_boot=400, seed=1, clusters=groups)
+    assert clustered.estimate == users.estimate
+    assert clustered.high - clustered.low > 2 * (users.high - users.low)
+
+
+def test_partial_correlation_matches_the_inverse_correlation_matrix(linear):
+    got = validity.partial_correlation(linear, "score", "outcome", ["followers", "published_items"])
+    data = linear[["score", "outcome", "followers", "published_items"]].astype(float)
+    precision = np.linalg.inv(np.corrcoef(data.to_numpy().T))
+    expected = -precision[0, 1] / np.sqrt(precision[0, 0] * precision[1, 1])
+    assert got["estimate"] == pytest.approx(expected, abs=1e-10)
+    assert got["zero_order"] == pytest.approx(np.corrcoef(data["score"], data["outcome"])[0, 1])
+    ranked = validity.partial_correlation(linear, "score", "outcome", ["followers"], method="spearman")
+    r = data[["score", "outcome", "followers"]].rank().corr().to_numpy()
+    expected_rank = (r[0, 1] - r[0, 2] * r[1, 2]) / np.sqrt((1 - r[0, 2] ** 2) * (1 - r[1, 2] ** 2))
+    assert ranked["estimate"] == pytest.approx(expected_rank, abs=1e-10)
+
+
+def test_ols_log_is_statsmodels_ols_with_hc3_and_recovers_the_slopes(linear):
+    table = validity.ols_log(linear, "outcome", ["score", "followers"]).set_index("term")
+    x = sm.add_constant(np.log1p(linear[["score", "followers"]]))
+    direct = sm.OLS(np.log1p(linear["outcome"]), x).fit(cov_type="HC3")
+    np.testing.assert_allclose(table["coef"].to_numpy(), direct.params.to_numpy())
+    np.testing.assert_allclose(table["se"].to_numpy(), direct.bse.to_numpy())
+    assert table.loc["log1p(score)", "low"] < 0.5 < table.loc["log1p(score)", "high"]
+    assert table["r2"].iloc[0] == pytest.approx(direct.rsquared)
+
+
+def test_count_models_match_statsmodels_and_recover_the_rate(linear):
+    poisson = validity.count_model(linear, "clicks", ["score", "followers"]).set_index("term")
+    x = sm.add_constant(np.log1p(linear[["score", "followers"]].astype(float)))
+    direct = sm.GLM(linear["clicks"], x, family=sm.families.Poisson()).fit(cov_type="HC1")
+    np.testing.assert_allclose(poisson["coef"].to_numpy(), direct.params.to_numpy(), rtol=1e-6)
+    assert poisson.loc["log1p(score)", "low"] < 0.4 < poisson.loc["log1p(score)", "high"]
+    negbin = validity.count_model(linear, "clicks", ["score", "followers"], family="negbin").set_index("term")
+    assert "alpha" in negbin.index
+    assert negbin.loc["log1p(score)", "coef"] == pytest.approx(poisson.loc["log1p(score)", "coef"], abs=0.1)
+    with pytest.raises(ValueError, match="whole non-negative counts"):
+        validity.count_model(linear.assign(clicks=linear["clicks"] + 0.5), "clicks", ["score"])
+
+
+def test_incremental_validity_is_the_difference_of_two_r2(linear):
+    table = validity.incremental_validity(linear, "outcome", "score", ["followers", "published_items"], n_boot=200)
+    row = table.set_index("baselines").loc["followers"]
+    logs = np.log1p(linear[["outcome", "score", "followers"]])
+    r2 = lambda cols: sm.OLS(logs["outcome"], sm.add_constant(logs[cols])).fit().rsquared  # noqa: E731
+    assert row["r2_baseline"] == pytest.approx(r2(["followers"]))
+    assert row["r2_with_score"] == pytest.approx(r2(["followers", "score"]))
+    assert row["delta_low"] > 0.05  # the score carries signal beyond followers
+    useless = validity.incremental_validity(linear, "outcome", "noise", ["followers"], n_boot=200).iloc[0]
+    assert useless["delta_low"] <= 0.001 and useless["delta_r2"] < 0.01
+    assert list(table["baselines"]) == ["followers", "published_items", "all baselines"]
+
+
+def test_uninformative_inputs_warn_naming_the_column(linear):
+    with pytest.warns(UserWarning, match="'flat' is constant"):
+        validity.ols_log(linear.assign(flat=3.0), "outcome", ["score", "flat"])
+    rare = linear.assign(rare=(np.arange(len(linear)) % 10 == 0).astype(int))
+    with pytest.warns(UserWarning, match="'rare' is zero for 90%"):
+        validity.count_model(rare, "rare", ["score"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validity.ols_log(linear, "outcome", ["score"])  # nothing to warn about
+
+
+def test_outcome_table_and_communities_on_a_small_world():
+    world = generate_world(WorldConfig(n_users=400, n_fake_followers=200))
+    klout = make_recipe("klout").score(world, as_of=day_end("2012-06-30"))["score"]
+    frame = validity.outcome_table(world, "2012-06-30", klout, metric="clicks")
+    assert set(validity.BASELINES) <= set(frame.columns) and "score" in frame.columns
+    o = world.outcomes
+    later = o[(o["metric"] == "clicks") & (o["period"] >= pd.Timestamp("2012-07-01", tz="UTC"))]
+    expected = later.groupby("user_id")["value"].sum().reindex(frame.index, fill_value=0)
+    np.testing.assert_allclose(frame["clicks"].to_numpy(), expected.to_numpy())
+    labels = validity.communities(world, seed=1)
+    assert labels.index.is_unique and set(frame.index) <= set(labels.index)
+    assert 1 < labels.nunique() < len(labels) / 2  # real communities, not one blob nor singletons
+    table = validity.correlations(frame, "clicks", ["score", "followers"], n_boot=100, seed=0,
+                                  clusters=labels.reindex(frame.index))
+    assert (table["resampling"] == "clusters").all() and np.isfinite(table["estimate"]).all()
