@@ -140,3 +140,32 @@ def test_outcome_table_and_communities_on_a_small_world():
     table = validity.correlations(frame, "clicks", ["score", "followers"], n_boot=100, seed=0,
                                   clusters=labels.reindex(frame.index))
     assert (table["resampling"] == "clusters").all() and np.isfinite(table["estimate"]).all()
+
+
+def test_paired_gaps_are_differences_of_spearman_on_the_same_resamples(linear):
+    gaps = validity.paired_gaps(linear, "outcome", ["score", "noise"], "followers", n_boot=300, seed=4).set_index("measure")
+    rho = lambda c: stats.spearmanr(linear[c], linear["outcome"]).statistic  # noqa: E731
+    assert gaps.loc["score", "gap"] == pytest.approx(rho("score") - rho("followers"))
+    assert gaps.loc["noise", "high"] < 0 < gaps.loc["score", "low"]  # the score adds over followers; noise loses
+    same = validity.paired_gaps(linear, "outcome", ["followers"], "followers", n_boot=50).iloc[0]
+    assert same["gap"] == 0 and same["low"] == 0 and same["high"] == 0  # paired: identical measures never differ
+
+
+def test_predictive_validity_on_collegemsg_is_the_direct_computation(collegemsg):
+    split = day_end("2004-06-30")
+    table = validity.predictive_validity(collegemsg, "2004-06-30", recipes=("klout",),
+                                         baselines=("published_items", "reactions_received"), n_boot=100)
+    row = table.set_index(["measure", "method"])
+    ev = collegemsg.events
+    before = ev[ev["timestamp"] <= split]
+    window = before[before["timestamp"] > split - pd.Timedelta(days=90)]
+    received = window.loc[window["actor_id"] != window["target_id"], "target_id"].value_counts()
+    users = received.index  # the users with at least one reaction in the first window
+    later = ev[(ev["timestamp"] > split) & (ev["actor_id"] != ev["target_id"])]["target_id"].value_counts()
+    outcome = later.reindex(users, fill_value=0)
+    assert row.loc[("reactions_received", "spearman"), "n"] == len(users)
+    expected = stats.spearmanr(received.reindex(users), outcome).statistic
+    assert row.loc[("reactions_received", "spearman"), "estimate"] == pytest.approx(expected, abs=1e-12)
+    klout = make_recipe("klout").score(collegemsg, as_of=split)["score"].reindex(users)
+    assert row.loc[("klout", "spearman"), "estimate"] == pytest.approx(stats.spearmanr(klout, outcome).statistic)
+    assert set(table["kind"]) == {"recipe", "baseline"}

@@ -26,10 +26,12 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
-from influence_lab.contract import Dataset
+from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.features import user_features
+from influence_lab.scoring.recipes import make_recipe
 from influence_lab.studies.stats import bootstrap_correlation, bootstrap_indices, percentile_interval
 
 __all__ = [
@@ -41,6 +43,10 @@ __all__ = [
     "ols_log",
     "outcome_table",
     "partial_correlation",
+    "paired_gaps",
+    "predictive_frame",
+    "predictive_validity",
+    "reactions_between",
 ]
 
 #: The sceptic's baselines: audience size, and plain counts of outputs and of the reactions they drew.
@@ -303,3 +309,119 @@ def incremental_validity(
                      "partial_r": float(partial), "n": len(data)})
     return pd.DataFrame(rows)
 
+
+
+def reactions_between(dataset: Dataset, start, end) -> pd.Series:
+    """Engagement received from others (reshares, likes, replies, mentions) per user in [start, end), UTC.
+
+    The outcome real data can offer: what a user received in a later period.
+    """
+    ev = dataset.events
+    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
+    t0 = t0.tz_localize("UTC") if t0.tzinfo is None else t0
+    t1 = t1.tz_localize("UTC") if t1.tzinfo is None else t1
+    mask = (ev["kind"].isin(ENGAGEMENT_KINDS) & (ev["timestamp"] >= t0) & (ev["timestamp"] < t1)
+            & (ev["actor_id"] != ev["target_id"]))
+    return ev.loc[mask, "target_id"].value_counts().rename("reactions_later")
+
+
+def predictive_validity(
+    dataset: Dataset,
+    split,
+    *,
+    outcome: str = "reactions_later",
+    end=None,
+    recipes: Sequence[str] = ("klout", "kred", "snp", "network", "robust"),
+    baselines: Sequence[str] = BASELINES,
+    n_boot: int = 1000,
+    seed: int = 0,
+    clusters: pd.Series | None = None,
+    min_reactions: int = 1,
+) -> pd.DataFrame:
+    """Score in the window ending at ``split`` (end of that day, UTC), outcome in the period after it.
+
+    ``outcome="reactions_later"``: engagement received in [split, end) from the events (default ``end``: after
+    the last event), the outcome real data has; any other value is a metric of ``dataset.outcomes`` (clicks,
+    conversions, ...) summed over the months from ``split`` on. Every recipe and every baseline of the first
+    window is correlated with it (:func:`correlations`, one row per measure and method), over the users who
+    received at least ``min_reactions`` reactions in the first window (default 1: the users a score can tell
+    apart; 0 keeps every user, most of them tied at zero). Returns the :func:`correlations` table plus ``kind``
+    (recipe or baseline) and ``outcome`` columns.
+    """
+    frame = predictive_frame(dataset, split, outcome=outcome, end=end, recipes=recipes, baselines=baselines,
+                             min_reactions=min_reactions)
+    columns = [*recipes, *baselines]
+    table = correlations(frame, outcome, columns, n_boot=n_boot, seed=seed, clusters=clusters)
+    table["kind"] = np.where(table["measure"].isin(recipes), "recipe", "baseline")
+    table["outcome"] = outcome
+    return table
+
+
+def predictive_frame(
+    dataset: Dataset,
+    split,
+    *,
+    outcome: str = "reactions_later",
+    end=None,
+    recipes: Sequence[str] = ("klout", "kred", "snp", "network", "robust"),
+    baselines: Sequence[str] = BASELINES,
+    min_reactions: int = 1,
+) -> pd.DataFrame:
+    """The per-user table :func:`predictive_validity` correlates: first-window scores and baselines, later outcome."""
+    when = day_end(split)
+    scores = {name: make_recipe(name).score(dataset, as_of=when)["score"] for name in recipes}
+    needed = list(dict.fromkeys([*baselines, "reactions_received"]))
+    frame = user_features(dataset, as_of=when, columns=needed).join(pd.DataFrame(scores), how="inner")
+    frame = frame[frame["reactions_received"] >= min_reactions]
+    if outcome == "reactions_later":
+        stop = dataset.events["timestamp"].max() + pd.Timedelta(seconds=1) if end is None else end
+        later = reactions_between(dataset, when, stop)
+        frame[outcome] = later.reindex(frame.index, fill_value=0).to_numpy()
+    else:
+        o = dataset.outcomes
+        mask = (o["metric"] == outcome) & (o["period"] >= when.normalize())
+        if end is not None:
+            mask &= o["period"] < pd.Timestamp(end, tz="UTC")
+        if not mask.any():
+            raise ValueError(f"predictive_validity: no {outcome!r} outcomes after {when:%Y-%m-%d} in {dataset.name!r}; "
+                             "use outcome='reactions_later' for data without outcomes.")
+        frame[outcome] = o[mask].groupby("user_id")["value"].sum().reindex(frame.index, fill_value=0).to_numpy()
+    return frame
+
+
+def paired_gaps(
+    frame: pd.DataFrame, outcome: str, measures: Sequence[str], baseline: str, *, method: str = "spearman",
+    n_boot: int = 1000, seed: int = 0, level: float = 0.95,
+) -> pd.DataFrame:
+    """Each measure's correlation with ``outcome`` minus the baseline's, with a paired bootstrap interval.
+
+    Both correlations are recomputed on the same resampled users, so the interval is that of the difference:
+    when it covers 0 the measure adds nothing over the baseline that this sample can show. Columns: measure,
+    baseline, gap, low, high, n.
+    """
+    _check_columns(frame, [outcome, baseline, *measures], "paired_gaps")
+    data = frame[list(dict.fromkeys([outcome, baseline, *measures]))].dropna().astype(float)
+    if method == "spearman":
+        ranks = lambda m: sps.rankdata(m, axis=1)  # noqa: E731
+    elif method == "pearson":
+        ranks = lambda m: m  # noqa: E731
+    else:
+        raise ValueError(f"paired_gaps: method must be 'spearman' or 'pearson', got {method!r}.")
+
+    def corr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        xr, yr = ranks(x), ranks(y)
+        xc, yc = xr - xr.mean(axis=1, keepdims=True), yr - yr.mean(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (xc * yc).sum(axis=1) / np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
+
+    y = data[outcome].to_numpy()
+    b = data[baseline].to_numpy()
+    indices = bootstrap_indices(len(data), n_boot, seed)
+    rows = []
+    for measure in measures:
+        x = data[measure].to_numpy()
+        gap = float(corr(x[None, :], y[None, :])[0] - corr(b[None, :], y[None, :])[0])
+        replicates = np.concatenate([corr(x[i], y[i]) - corr(b[i], y[i]) for i in np.array_split(indices, max(1, n_boot // 100))])
+        low, high = percentile_interval(replicates, level)
+        rows.append({"measure": measure, "baseline": baseline, "gap": gap, "low": low, "high": high, "n": len(data)})
+    return pd.DataFrame(rows)
