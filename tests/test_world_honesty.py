@@ -15,7 +15,7 @@ import pytest
 
 from influence_lab.datasets.world import ASSUMPTIONS, WorldConfig, assumption_ledger, generate_world
 from influence_lab.datasets.world.ledger import ledger_fields
-from influence_lab.studies.sweeps import split_setting, tracking_sweep
+from influence_lab.studies.sweeps import tracking_sweep
 
 SEEDS = (1, 2, 3)
 #: Both settings sit at documented range ends (ASSUMPTIONS): attention spread 1.5, all persuasion online, and the
@@ -66,15 +66,6 @@ def test_followers_or_the_score_can_track_the_truth_better_among_active_accounts
     assert followers_win.mean() < -0.1 and score_wins.mean() > 0.1
 
 
-def test_the_two_settings_share_their_events(sweep):
-    """They differ only in an outcome parameter, so the scores are the same: only the truth moved."""
-    both = sweep[sweep["setting"].isin(["clicks oppose reactions", "clicks follow reactions"])]
-    n = both.pivot_table(index=["seed", "population"], columns="setting", values="n")
-    assert (n["clicks oppose reactions"] == n["clicks follow reactions"]).all()
-    events, outcomes = split_setting(SETTINGS["clicks oppose reactions"])
-    assert set(outcomes) == {"outcomes__online_share", "outcomes__click_attention_corr"}
-
-
 def test_the_score_can_miss_most_or_much_less_of_offline_influence(sweep):
     """The Klout-style top decile holds under 40% of the offline influence the true top decile holds when offline
     reach is invisible online, and over 55% when it goes with online popularity."""
@@ -114,9 +105,52 @@ def test_every_audience_and_main_outcome_parameter_is_in_the_ledger():
         assert f"outcomes__{name}" in listed
 
 
+@pytest.fixture(scope="module")
+def small_base():
+    return generate_world(SMALL)
+
+
+SMALL = WorldConfig(n_users=200, n_fake_followers=200)
+
+
 @pytest.mark.parametrize("assumption", [a for a in ASSUMPTIONS if not math.isnan(a.low)], ids=lambda a: a.parameter)
-def test_the_world_can_be_generated_at_both_ends_of_every_swept_range(assumption):
-    small = WorldConfig(n_users=200, n_fake_followers=200)
+def test_every_swept_range_end_generates_and_moves_what_the_ledger_says(assumption, small_base):
+    """At both ends of every swept range the world generates; an "outcomes" row leaves the events exactly as they
+    are, an "events" row changes them at one end at least."""
+    changed_events = []
     for value in (assumption.low, assumption.high):
-        world = generate_world(small.replace(**{assumption.parameter: value}))
+        world = generate_world(SMALL.replace(**{assumption.parameter: value}))
         assert world.users["true_influence"].notna().all()
+        changed_events.append(not world.events.equals(small_base.events))
+    if assumption.moves == "outcomes":
+        assert not any(changed_events), assumption.parameter
+    else:
+        assert any(changed_events), assumption.parameter
+
+
+def test_a_grid_cell_of_the_verdict_map_is_the_direct_computation():
+    from scipy import stats
+
+    from influence_lab import make_recipe
+    from influence_lab.datasets.world import generate_outcome_variants
+    from influence_lab.scoring.events import day_end
+    from influence_lab.scoring.features import user_features
+    from influence_lab.studies.sweeps import grid_settings, verdict_map
+
+    base = WorldConfig(n_users=800, n_fake_followers=300)
+    axes = {"outcomes__click_attention_corr": [-1.0, 1.0]}
+    assert list(grid_settings(axes)) == ["click_attention_corr=-1", "click_attention_corr=1"]
+    table = verdict_map(axes, seeds=(1, 2), base=base, min_reactions=5).set_index("outcomes__click_attention_corr")
+    gaps = []
+    for seed in (1, 2):
+        world = generate_outcome_variants(base.replace(seed=seed), [{"click_attention_corr": 1.0}])[0]
+        when = day_end("2012-04-15")
+        feats = user_features(world, as_of=when)
+        users = world.users.set_index("user_id")
+        real = feats.index.intersection(users.index[users["persona"] != "fake_follower"])
+        active = real[feats.loc[real, "reactions_received"] >= 5]
+        klout = make_recipe("klout").score(world, as_of=when)["score"].loc[active]
+        truth = users.loc[active, "true_influence"]
+        gaps.append(stats.spearmanr(klout, truth).statistic - stats.spearmanr(feats.loc[active, "followers"], truth).statistic)
+    assert table.loc[1.0, "mean_gap"] == pytest.approx(np.mean(gaps), abs=1e-12)
+    assert table.loc[1.0, "low"] == pytest.approx(min(gaps)) and table.loc[1.0, "high"] == pytest.approx(max(gaps))

@@ -73,11 +73,12 @@ generations and configuration entries, never over users, posts or events.
 
 The mechanisms live in one module each (lower modules never import higher ones):
 :mod:`.config` (calendar, topics, the configuration dataclasses),
-:mod:`.population` (1, accounts), :mod:`.follows` (2 and 3, the follower graph:
-organic follows, follow-backs, rings and pods, bought followers, unfollows),
-:mod:`.activity` (4, life events, availability and posts), :mod:`.engagement` (5),
-:mod:`.outcomes` (6, expected influence and drawn outcomes), :mod:`.texts`
-(vocabularies, handles and post texts), :mod:`.cases` (the case users and the
+:mod:`.population` (1 and 5, accounts and their audience attention), :mod:`.follows`
+(2 and 3, the follower graph: organic follows, follow-backs, rings and pods,
+bought followers, unfollows), :mod:`.activity` (4, life events, availability and
+posts), :mod:`.engagement` (6, and the dormant follows), :mod:`.outcomes` (7,
+expected influence and drawn outcomes), :mod:`.texts` and :mod:`.vocabulary`
+(handles and post texts), :mod:`.ledger` (the assumption ledger), :mod:`.cases` (the case users and the
 choice of the job candidates) and :mod:`.generate` (:func:`generate_world`, which
 runs them in order on their random streams, and the summary helpers).
 """

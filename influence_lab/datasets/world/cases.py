@@ -46,7 +46,8 @@ CASE_USER_DESCRIPTIONS: dict[str, str] = {
     ),
     "bot": (
         "A high-volume bot posting about 50 near-identical tweets a day, with thousands of bought followers in "
-        "bursts, engaged by a ring of other bots. Its credibility and human audience are tiny."
+        "bursts, engaged by a ring of other bots. It also has real human followers (accounts that follow back), "
+        "but nobody buys from it: its credibility is near zero, and so is its true influence."
     ),
     "speaker": (
         "A speaker, author and teacher: large offline reach and high credibility (referrals, invitations), "

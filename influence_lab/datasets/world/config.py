@@ -408,7 +408,9 @@ class AudienceConfig:
 @dataclass(frozen=True)
 class OutcomeConfig:
     """Monthly outcomes and the truth. Every field here is drawn or applied after the events, in the outcome
-    stream: sweeping any of them leaves ``events`` (and so every score) identical. All rates are assumptions.
+    stream: sweeping any of them leaves ``events`` (and so every score) identical, and
+    ``generate_outcome_variants`` gives exactly what ``generate_world`` gives (a test checks every field). All
+    rates are assumptions.
     """
 
     #: Share s of a user's persuasion that flows through online channels: clicks scale with s, offline
@@ -416,9 +418,10 @@ class OutcomeConfig:
     online_share: float = 0.5
     #: Multiplier of the offline channel (strength of offline reach).
     offline_strength: float = 1.0
-    #: Correlation in [-1, 1] of an account's log offline reach with its standardised log popularity (within
-    #: the persona). 0: offline reach is invisible online beyond the persona medians; near 1: the people who
-    #: are popular online are the ones with offline reach. Our assumption; swept -0.5-0.9.
+    #: Weight in [-1, 1] that mixes an account's standardised log popularity (over all humans) into its log
+    #: offline reach (see population.offline_reach_of). 0: offline reach is the persona draw alone, invisible
+    #: online beyond the persona medians; 1: offline reach is a function of online popularity (the persona
+    #: medians no longer matter). Our assumption; swept -0.5 to 1.
     offline_online_corr: float = 0.3
     #: Correlation in [-1, 1] of the click attention c_j with the reaction attention a_j
     #: (:class:`AudienceConfig`): log c_j = sigma x (r x u_j + sqrt(1 - r^2) x eta_j) - sigma^2 / 2, eta_j drawn

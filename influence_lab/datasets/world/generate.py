@@ -326,7 +326,7 @@ def _users_table(
             "true_click_attention": _round6(np.where(pop.is_fake, 0.0, influence["click_attention"])),
             "true_offline_reach": _round6(influence["offline_reach"]),
             "true_credibility": _round6(pop.credibility),
-            "true_order_value": _round6(np.where(pop.is_fake, 0.0, pop.order_value)),
+            "true_order_value": _round6(np.where(pop.is_fake, 0.0, influence["order_value"])),
             "true_topics": _str(joined(pop.expertise)),
             "true_interests": _str(joined(pop.interests)),
             "true_gaming": pd.Series(gaming, dtype=ID_DTYPE),

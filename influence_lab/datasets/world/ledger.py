@@ -110,6 +110,13 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         ("03: the score falls while influence holds",),
     ),
     Assumption(
+        "outcomes__click_through",
+        "clicks per impression of a post of appeal 1 (with conversion_rate, the online truth's scale against the "
+        "offline one: at the defaults the two channels bring about the same conversions)",
+        OURS, 0.01, 0.1, "outcomes",
+        ("01: followers vs scores against the truth", "04: validity"),
+    ),
+    Assumption(
         "outcomes__conversion_rate",
         "conversions per click at credibility 1 (sets the online truth's scale against the offline one)",
         OURS, 0.02, 0.1, "outcomes",

@@ -23,7 +23,12 @@ from influence_lab.datasets.world.config import (
 )
 from influence_lab.datasets.world.engagement import _Activity
 from influence_lab.datasets.world.follows import _Edges
-from influence_lab.datasets.world.population import _Population, click_attention_of, offline_reach_of
+from influence_lab.datasets.world.population import (
+    _Population,
+    click_attention_of,
+    offline_reach_of,
+    order_value_of,
+)
 
 #: Days in the average month: the truth is a monthly rate.
 MONTH_DAYS = 30.44
@@ -167,6 +172,7 @@ def _expected_influence(
         "total": online + offline,
         "click_attention": click,
         "offline_reach": reach,
+        "order_value": order_value_of(pop, o.order_value_sigma),
     }
 
 
@@ -219,7 +225,8 @@ def _draw_outcomes(
     conv_offline = rng.binomial(referrals, o.referral_conversion)
     conversions = conv_online + conv_offline
     shape = o.order_value_shape
-    revenue = rng.gamma(np.maximum(conversions * shape, 1e-12), (pop.order_value / shape)[:, None])
+    order_value = order_value_of(pop, o.order_value_sigma)
+    revenue = rng.gamma(np.maximum(conversions * shape, 1e-12), (order_value / shape)[:, None])
     revenue = np.where(conversions > 0, np.round(revenue, 2), 0.0)
 
     created_month = np.searchsorted(_MONTH_STARTS, np.maximum(pop.created, 0), side="right") - 1

@@ -45,7 +45,8 @@ class _Population:
     popularity_global_z: np.ndarray
     credibility: np.ndarray
     mention_rate: np.ndarray
-    order_value: np.ndarray
+    order_value_median: np.ndarray
+    order_value_z: np.ndarray
     expertise: np.ndarray
     interests: np.ndarray
     bought: np.ndarray
@@ -111,7 +112,8 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
     cred_mean = np.clip(table("credibility", 0.0), 1e-3, 1 - 1e-3)
     credibility = np.where(real, rng.beta(10 * cred_mean, 10 * (1 - cred_mean)), 0.0)
     mention_rate = table("mention_rate", 0.0)
-    order_value = _lognormal(rng, table("order_value", 0.0), np.full(n, cfg.outcomes.order_value_sigma))
+    order_value_median = table("order_value", 0.0)
+    order_value_z = rng.standard_normal(n)  # the spread (OutcomeConfig.order_value_sigma) is applied in order_value_of
     following = np.where(is_fake, rng.poisson(cfg.gaming.fake_camouflage_follows, n), following)
 
     # Creation dates: real accounts by year weights, fakes in the sellers' range.
@@ -250,7 +252,8 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         popularity_global_z=popularity_global_z,
         credibility=credibility,
         mention_rate=mention_rate,
-        order_value=order_value,
+        order_value_median=order_value_median,
+        order_value_z=order_value_z,
         expertise=expertise,
         interests=interests,
         bought=bought,
@@ -263,6 +266,11 @@ def _draw_population(cfg: WorldConfig, rng: np.random.Generator) -> _Population:
         is_human=real & ~is_bot,
         role=role,
     )
+
+
+def order_value_of(pop: _Population, sigma: float) -> np.ndarray:
+    """Mean revenue per conversion per account: persona median x exp(``order_value_sigma`` x its own draw)."""
+    return pop.order_value_median * np.exp(sigma * pop.order_value_z)
 
 
 def offline_reach_of(pop: _Population, corr: float) -> np.ndarray:
@@ -285,8 +293,9 @@ def offline_reach_of(pop: _Population, corr: float) -> np.ndarray:
     return np.where(np.isnan(pop.offline_reach), drawn, pop.offline_reach)
 
 
-#: Scripted case users whose attention is set to the median (u = 0), so their placement does not move with
-#: the attention parameters: the blogger, the speaker, the asthma joker and the dinosaur fan.
+#: Scripted case users whose attention draw is set to the median (u = 0): the blogger, the speaker, the asthma
+#: joker and the dinosaur fan. Their attention is then exp(-sigma^2 / 2) (0.73 at the default sigma 0.8), so
+#: their placement still moves with ``attention_sigma``: the blogger's calibration holds at the default only.
 _MEDIAN_ATTENTION = (0, 2, 3, 4)
 
 
