@@ -14,6 +14,7 @@ from influence_lab import make_recipe
 from influence_lab.datasets.world import WorldConfig, generate_world
 from influence_lab.scoring.events import day_end
 from influence_lab.studies import validity
+from influence_lab.contract import Dataset
 from influence_lab.studies.stats import bootstrap_correlation, cluster_bootstrap_indices
 
 
@@ -169,3 +170,119 @@ def test_predictive_validity_on_collegemsg_is_the_direct_computation(collegemsg)
     klout = make_recipe("klout").score(collegemsg, as_of=split)["score"].reindex(users)
     assert row.loc[("klout", "spearman"), "estimate"] == pytest.approx(stats.spearmanr(klout, outcome).statistic)
     assert set(table["kind"]) == {"recipe", "baseline"}
+
+
+# ------------------------------------------------------------------ studies.stats: the cluster bootstrap as counts
+# (bootstrap_counts / bootstrap_count_blocks / weighted_correlation: every replicate at once, no expanded resamples)
+
+
+def _cluster_data():
+    rng = np.random.default_rng(11)
+    labels = np.repeat(np.array(["k", "b", "x", "a", "q", "z", "m"], dtype=object), [1, 4, 2, 7, 3, 5, 2])
+    x = rng.poisson(2.0, len(labels)).astype(float)  # many ties, for the midranks
+    y = x + rng.poisson(1.5, len(labels))
+    return labels, x, y
+
+
+def test_counts_are_the_index_resamples_users_and_clusters():
+    from influence_lab.studies import stats as lab_stats
+
+    indices = lab_stats.bootstrap_indices(37, 60, 5)
+    counts = lab_stats.bootstrap_counts(37, 60, 5)
+    assert counts.shape == (60, 37)
+    np.testing.assert_array_equal(counts, np.stack([np.bincount(row, minlength=37) for row in indices]))
+    labels, _, _ = _cluster_data()
+    resamples = cluster_bootstrap_indices(labels, 80, seed=3)
+    cluster_counts = lab_stats.bootstrap_counts(len(labels), 80, 3, clusters=labels)
+    np.testing.assert_array_equal(cluster_counts, np.stack([np.bincount(r, minlength=len(labels)) for r in resamples]))
+    # whole clusters: every member of a cluster is drawn the same number of times, and the clusters drawn
+    # add up to as many draws as there are clusters
+    per_cluster = pd.DataFrame(cluster_counts.T).groupby(labels)
+    assert (per_cluster.nunique() == 1).all().all()
+    assert (per_cluster.first().sum(axis=0) == 7).all()
+    # blocks of any size concatenate to the one full draw
+    for block in (1, 7, 80):
+        blocks = list(lab_stats.bootstrap_count_blocks(len(labels), 80, 3, clusters=labels, block=block))
+        np.testing.assert_array_equal(np.concatenate(blocks), cluster_counts)
+    with pytest.raises(ValueError, match="no cluster label"):
+        lab_stats.bootstrap_counts(3, 5, 0, clusters=np.array(["a", None, "b"], dtype=object))
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+def test_weighted_correlation_is_the_correlation_of_the_expanded_resample(method):
+    from influence_lab.studies import stats as lab_stats
+
+    labels, x, y = _cluster_data()
+    resamples = cluster_bootstrap_indices(labels, 200, seed=8)
+    counts = lab_stats.bootstrap_counts(len(labels), 200, 8, clusters=labels)
+    got = lab_stats.weighted_correlation(x, y, counts, method)
+    direct = stats.spearmanr if method == "spearman" else stats.pearsonr
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scipy warns on a constant resample; both sides give NaN there
+        expected = np.array([direct(x[r], y[r])[0] if np.ptp(x[r]) and np.ptp(y[r]) else np.nan for r in resamples])
+    np.testing.assert_allclose(got, expected, atol=1e-12, equal_nan=True)
+    est = bootstrap_correlation(x, y, method=method, n_boot=200, seed=8, clusters=labels)
+    np.testing.assert_allclose(est.replicates, expected, atol=1e-12, equal_nan=True)
+    assert est.resampling == "clusters" and est.n_clusters == 7
+    assert bootstrap_correlation(x, y, method=method, n_boot=20, seed=8).resampling == "users"
+    with pytest.raises(ValueError, match="do not combine"):
+        bootstrap_correlation(x, y, n_boot=20, seed=8, clusters=labels, sample_size=10)
+
+
+# ---------------------------------------------------------------- edge cases (constant predictor, aware times, no follows)
+
+@pytest.fixture(scope="module")
+def small_frame():
+    rng = np.random.default_rng(21)
+    n = 400
+    s = rng.poisson(np.exp(rng.normal(2, 0.8, n)))
+    return pd.DataFrame({"s": s, "p": rng.poisson(9, n), "flat": 3.0, "followers": np.nan,
+                         "y": rng.poisson(np.exp(0.3 + 0.4 * np.log1p(s)))}, index=[f"u{i}" for i in range(n)])
+
+
+@pytest.fixture(scope="module")
+def world_without_follows():
+    world = generate_world(WorldConfig(n_users=400, n_fake_followers=200))
+    events = world.events[~world.events["kind"].isin(["follow", "unfollow"])].reset_index(drop=True)
+    return world, Dataset(world.name, world.users, events, world.outcomes)
+
+
+def test_a_constant_predictor_is_left_out_not_fitted(small_frame):
+    with pytest.warns(UserWarning, match="'flat' is constant.*left out of the fit"):
+        table = validity.ols_log(small_frame, "y", ["s", "flat"]).set_index("term")
+    assert list(table.index) == ["const", "log1p(s)", "log1p(flat)"]
+    assert table.loc["log1p(flat)", ["coef", "se", "p"]].isna().all()
+    x = np.column_stack([np.ones(len(small_frame)), np.log1p(small_frame["s"])])
+    coef, *_ = np.linalg.lstsq(x, np.log1p(small_frame["y"]), rcond=None)
+    np.testing.assert_allclose(table.loc[["const", "log1p(s)"], "coef"], coef, rtol=1e-10)
+    assert (table["n"] == len(small_frame)).all() and table["r2"].notna().all()
+    with pytest.warns(UserWarning, match="'flat' is constant"):
+        poisson = validity.count_model(small_frame, "y", ["flat", "s"]).set_index("term")
+    direct = sm.GLM(small_frame["y"], sm.add_constant(np.log1p(small_frame[["s"]].astype(float))),
+                    family=sm.families.Poisson()).fit()
+    np.testing.assert_allclose(poisson.loc[["const", "log1p(s)"], "coef"], direct.params.to_numpy(), rtol=1e-6)
+    assert np.isnan(poisson.loc["log1p(flat)", "coef"])
+
+
+def test_tz_aware_and_naive_ends_agree(world_without_follows):
+    world, _ = world_without_follows
+    klout = validity.make_recipe("klout").score(world, as_of=validity.day_end("2012-06-30"))["score"]
+    naive = validity.outcome_table(world, "2012-06-30", klout, metric="clicks", end="2012-10-01")
+    aware = validity.outcome_table(world, "2012-06-30", klout, metric="clicks",
+                                   end=pd.Timestamp("2012-10-01", tz="UTC"), start=pd.Timestamp("2012-07-01", tz="UTC"))
+    pd.testing.assert_frame_equal(naive, aware)
+
+
+def test_data_without_follow_events_gives_nan_followers_not_an_error(world_without_follows, small_frame):
+    _, nofollow = world_without_follows
+    table = validity.predictive_validity(nofollow, "2012-06-30", recipes=("klout",), n_boot=50)
+    row = table.set_index(["measure", "method"])
+    assert row.loc["followers", "estimate"].isna().all() and (row.loc["followers", "n"] == 0).all()
+    others = table[table["measure"] != "followers"]
+    assert np.isfinite(others[["estimate", "low", "high"]].to_numpy()).all()
+    with pytest.warns(UserWarning, match=r"\['followers'\] are missing for every user"):
+        got = validity.incremental_validity(small_frame, "y", "s", ["followers", "p"], n_boot=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        expected = validity.incremental_validity(small_frame, "y", "s", ["p"], n_boot=50)
+    pd.testing.assert_frame_equal(got, expected)

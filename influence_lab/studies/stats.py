@@ -6,24 +6,46 @@ draws the resamples; :func:`percentile_interval` reads the interval), so
 Resampling users independently ignores the dependence the network creates
 between them (a follower and the followed are not independent draws): the
 intervals are a lower bound on the uncertainty, and the notebooks say so.
+
+The cluster bootstrap is the same rule one level up: whole clusters (e.g.
+communities of the engagement graph) are drawn with replacement, so users
+who depend on each other are resampled together.
+:func:`cluster_bootstrap_indices` gives the rows of each resample;
+:func:`bootstrap_counts` / :func:`bootstrap_count_blocks` give the same
+resamples as counts (how many times each row is drawn), the form in which
+resamples of unequal size stay one rectangular array, so a statistic can be
+computed on every resample at once (:func:`weighted_correlation`;
+``bootstrap_correlation(..., clusters=...)`` uses it). Without clusters the
+counts describe exactly the resamples of :func:`bootstrap_indices` with the
+same seed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 __all__ = [
     "Estimate",
+    "BLOCK_ELEMENTS",
     "bootstrap_correlation",
+    "bootstrap_count_blocks",
+    "bootstrap_counts",
     "bootstrap_indices",
     "bootstrap_median",
     "bootstrap_spearman",
     "cluster_bootstrap_indices",
+    "cluster_codes",
     "percentile_interval",
+    "weighted_correlation",
 ]
+
+#: Counts in one (replicates x rows) block of :func:`bootstrap_count_blocks`: bounds the memory of count-based statistics.
+BLOCK_ELEMENTS = 1 << 22
 
 
 def percentile_interval(replicates: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -52,7 +74,9 @@ class Estimate:
     """A correlation with a bootstrap percentile interval.
 
     ``replicates`` are the resampled values (NaN where a resample was
-    constant); ``n`` is the number of complete pairs used.
+    constant); ``n`` is the number of complete pairs used. ``resampling``
+    says what was drawn: ``"users"`` (independently) or ``"clusters"``
+    (whole clusters, ``n_clusters`` of them among the complete pairs).
     """
 
     estimate: float
@@ -64,6 +88,8 @@ class Estimate:
     level: float
     method: str
     replicates: np.ndarray
+    resampling: str = "users"
+    n_clusters: int | None = None
 
     def as_dict(self) -> dict[str, float]:
         return {"estimate": self.estimate, "low": self.low, "high": self.high, "n": self.n}
@@ -75,25 +101,146 @@ def bootstrap_indices(n: int, n_boot: int, seed: int, sample_size: int | None = 
     return rng.integers(0, n, size=(n_boot, n if sample_size is None else sample_size))
 
 
+def cluster_codes(clusters) -> tuple[np.ndarray, int]:
+    """Integer codes 0..k-1 of cluster labels (in sorted label order) and the number of clusters ``k``.
+
+    A missing label is a ValueError: every row must belong to a cluster (a
+    user outside every community gets a cluster of its own).
+    """
+    labels = pd.Series(clusters) if isinstance(clusters, pd.Series) else pd.Series(np.asarray(clusters, dtype=object))
+    missing = labels.isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"cluster bootstrap: {int(missing.sum())} row(s) have no cluster label (first at position "
+            f"{int(np.flatnonzero(missing)[0])}). How to fix: give every row a label; a user outside every "
+            "community gets a cluster of its own (as studies.validity.communities does)."
+        )
+    codes, uniques = pd.factorize(labels.to_numpy(), sort=True)
+    return codes.astype(np.int64), int(len(uniques))
+
+
 def cluster_bootstrap_indices(clusters, n_boot: int, seed: int) -> list[np.ndarray]:
     """Row indices of ``n_boot`` cluster resamples: whole clusters drawn with replacement, their rows concatenated.
 
     ``clusters`` holds one label per row (e.g. a community of the follower graph). Resampling clusters keeps the
     dependence inside each one, so the interval is wider and more honest than resampling rows one by one when rows
-    of a cluster move together. Resamples differ in length (clusters differ in size).
+    of a cluster move together. Resamples differ in length (clusters differ in size). The k clusters (sorted
+    labels) are drawn as ``bootstrap_indices(k, n_boot, seed)``; the same resamples, as counts, are
+    ``bootstrap_counts(len(clusters), n_boot, seed, clusters=clusters)``.
     """
-    codes, labels = np.unique(np.asarray(clusters), return_inverse=True)
-    order = np.argsort(labels, kind="stable")
-    counts = np.bincount(labels, minlength=len(codes))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    rng = np.random.default_rng(seed)
-    drawn = rng.integers(0, len(codes), size=(n_boot, len(codes)))
+    codes, k = cluster_codes(clusters)
+    order = np.argsort(codes, kind="stable")
+    sizes = np.bincount(codes, minlength=k)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     out = []
-    for row in drawn:  # one vectorised gather per replicate
-        lengths = counts[row]
+    for row in bootstrap_indices(k, n_boot, seed):  # one vectorised gather per replicate
+        lengths = sizes[row]
         offsets = np.repeat(starts[row] - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         out.append(order[offsets + np.arange(lengths.sum())])
     return out
+
+
+def _unit_draws(n_units: int, n_boot: int, seed: int, block: int) -> Iterator[np.ndarray]:
+    """The rows of ``bootstrap_indices(n_units, n_boot, seed)``, ``block`` replicates at a time.
+
+    numpy's generator draws row after row, so the blocks concatenate to exactly
+    the one full draw (a test checks it).
+    """
+    rng = np.random.default_rng(seed)
+    for start in range(0, n_boot, block):
+        yield rng.integers(0, n_units, size=(min(block, n_boot - start), n_units))
+
+
+def _row_counts(draws: np.ndarray, n_units: int) -> np.ndarray:
+    """How many times each unit occurs in each row of ``draws``: shape (rows, n_units)."""
+    offsets = (np.arange(len(draws), dtype=np.int64) * n_units)[:, None]
+    return np.bincount((draws + offsets).ravel(), minlength=len(draws) * n_units).reshape(len(draws), n_units)
+
+
+def bootstrap_count_blocks(
+    n: int, n_boot: int, seed: int, *, clusters=None, block: int | None = None
+) -> Iterator[np.ndarray]:
+    """The resamples of :func:`bootstrap_counts`, as consecutive blocks of replicates (rows).
+
+    ``block`` replicates per block (default: as many as keep a block under
+    :data:`BLOCK_ELEMENTS` counts); the blocks concatenate to
+    :func:`bootstrap_counts` with the same arguments.
+    """
+    if block is None:
+        block = max(1, min(n_boot, BLOCK_ELEMENTS // max(n, 1)))
+    if clusters is None:
+        for draws in _unit_draws(n, n_boot, seed, block):
+            yield _row_counts(draws, n)
+        return
+    codes, k = cluster_codes(clusters)
+    if len(codes) != n:
+        raise ValueError(f"cluster bootstrap: {len(codes)} cluster labels for {n} rows; give one label per row.")
+    for draws in _unit_draws(k, n_boot, seed, block):
+        yield _row_counts(draws, k)[:, codes]
+
+
+def bootstrap_counts(n: int, n_boot: int, seed: int, *, clusters=None) -> np.ndarray:
+    """Resamples as counts: entry (b, i) is how many times row ``i`` is drawn in resample ``b``; shape (n_boot, n).
+
+    Without ``clusters``: the resamples of ``bootstrap_indices(n, n_boot, seed)``
+    (row b is the bincount of that function's row b), users drawn
+    independently, which ignores the dependence between connected users (the
+    interval is probably too narrow). With ``clusters`` (one label per row):
+    whole clusters drawn, as :func:`cluster_bootstrap_indices` does, each row
+    counted as often as its cluster is drawn; resample sizes then vary.
+    """
+    return np.concatenate(list(bootstrap_count_blocks(n, n_boot, seed, clusters=clusters)), axis=0)
+
+
+def _weighted_midranks(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Per resample (row of counts), the average rank each value would get in the expanded resample.
+
+    A value with ``c`` drawn copies and ``b`` drawn values below it gets
+    ``b + (c + 1) / 2`` (ties share the average rank, as scipy's rankdata).
+    """
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    new_group = np.r_[True, ordered[1:] != ordered[:-1]]
+    group_of_row = np.empty(len(values), dtype=np.int64)
+    group_of_row[order] = np.cumsum(new_group) - 1
+    group_counts = np.add.reduceat(counts[:, order], np.flatnonzero(new_group), axis=1).astype(np.float64)
+    below = np.cumsum(group_counts, axis=1) - group_counts
+    return (below + (group_counts + 1) / 2)[:, group_of_row]
+
+
+def _weighted_pearson(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Row-wise Pearson of x, y (2-D, or 1-D shared by all rows) with weights w (2-D); NaN where a row is constant."""
+    x, y = np.broadcast_to(x, w.shape), np.broadcast_to(y, w.shape)
+    drawn = w > 0
+    constant = np.zeros(len(w), dtype=bool)
+    for v in (x, y):
+        constant |= np.where(drawn, v, np.inf).min(axis=1) == np.where(drawn, v, -np.inf).max(axis=1)
+    total = w.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        xc = x - ((w * x).sum(axis=1) / total)[:, None]
+        yc = y - ((w * y).sum(axis=1) / total)[:, None]
+        r = (w * xc * yc).sum(axis=1) / np.sqrt((w * xc**2).sum(axis=1) * (w * yc**2).sum(axis=1))
+    return np.where(constant, np.nan, np.clip(r, -1.0, 1.0))
+
+
+def weighted_correlation(x, y, counts, method: str = "pearson") -> np.ndarray:
+    """The correlation of x and y in each resample given as counts: one value per row of ``counts``.
+
+    Row b of ``counts`` (shape (replicates, len(x))) says how many copies of
+    each pair resample b holds; the value is the correlation of the expanded
+    resample, computed without expanding it: a weighted Pearson, and for
+    ``"spearman"`` a weighted Pearson of the average ranks the values would
+    have in the expanded resample (ties averaged, as scipy). NaN where x or y
+    is constant in a resample. ``x`` and ``y`` must be finite.
+    """
+    if method not in ("spearman", "pearson"):
+        raise ValueError(f"weighted_correlation: method must be 'spearman' or 'pearson', got {method!r}.")
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    counts = np.atleast_2d(np.asarray(counts))
+    if method == "spearman":
+        return _weighted_pearson(_weighted_midranks(x, counts), _weighted_midranks(y, counts), counts)
+    return _weighted_pearson(x, y, counts)
 
 
 def _rowwise_pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -129,8 +276,17 @@ def bootstrap_correlation(
     (e.g. 39, the size of a published comparison) and the interval shows
     how much a study of that size could vary; the estimate is still the
     full-data value. Resamples are drawn by :func:`bootstrap_indices` with
-    ``seed`` and processed ``block`` at a time to bound memory. With ``clusters`` (one label per pair, e.g. a
-    community) whole clusters are resampled instead (:func:`cluster_bootstrap_indices`), one replicate at a time.
+    ``seed`` and processed ``block`` at a time to bound memory.
+
+    Independent resampling of pairs ignores network dependence (connected
+    users move together), so its interval is probably too narrow. With
+    ``clusters`` (one label per pair, e.g. a community) whole clusters are
+    resampled instead, the resamples of :func:`cluster_bootstrap_indices`,
+    all evaluated at once from :func:`bootstrap_counts` by
+    :func:`weighted_correlation`; the result then has
+    ``resampling="clusters"`` and ``n_clusters``. Pairs with a NaN are dropped
+    first (with their labels). ``sample_size`` does not combine with
+    ``clusters``.
     """
     if method not in ("spearman", "pearson"):
         raise ValueError(f"bootstrap_correlation: method must be 'spearman' or 'pearson', got {method!r}.")
@@ -144,13 +300,19 @@ def bootstrap_correlation(
         raise ValueError(f"bootstrap_correlation: need at least 3 complete pairs, got {len(x)}.")
     estimate = float(_correlate(x[None, :], y[None, :], method)[0])
     if clusters is not None:
-        labels = np.asarray(clusters)
+        labels = np.asarray(clusters, dtype=object)
         if labels.shape != keep.shape:
             raise ValueError(f"bootstrap_correlation: clusters must hold one label per pair; got {labels.shape}.")
-        resamples = cluster_bootstrap_indices(labels[keep], n_boot, seed)
-        replicates = np.array([_correlate(x[None, r], y[None, r], method)[0] for r in resamples])
+        if sample_size is not None:
+            raise ValueError("bootstrap_correlation: sample_size and clusters do not combine; pass one of them.")
+        labels = labels[keep]
+        replicates = np.concatenate([
+            weighted_correlation(x, y, counts, method)
+            for counts in bootstrap_count_blocks(len(x), n_boot, seed, clusters=labels)
+        ])
         low, high = percentile_interval(replicates, level)
-        return Estimate(estimate, low, high, int(len(x)), n_boot, seed, level, method, replicates)
+        return Estimate(estimate, low, high, int(len(x)), n_boot, seed, level, method, replicates, "clusters",
+                        cluster_codes(labels)[1])
     indices = bootstrap_indices(len(x), n_boot, seed, sample_size)
     replicates = np.concatenate(
         [_correlate(x[indices[i : i + block]], y[indices[i : i + block]], method) for i in range(0, n_boot, block)]

@@ -61,12 +61,21 @@ def _check_columns(frame: pd.DataFrame, columns: Sequence[str], where: str) -> N
         raise KeyError(f"{where}: column(s) {missing} are not in the table (it has {list(frame.columns)}).")
 
 
-def _warn_uninformative(frame: pd.DataFrame, outcome: str, predictors: Sequence[str], where: str) -> None:
+def _utc(value) -> pd.Timestamp:
+    """A time as a UTC timestamp: a naive one is read as UTC, an aware one converted."""
+    stamp = pd.Timestamp(value)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _warn_uninformative(
+    frame: pd.DataFrame, outcome: str, predictors: Sequence[str], where: str, *, left_out: bool = False
+) -> None:
     for column in predictors:
         if frame[column].nunique(dropna=True) <= 1:
+            what = " and is left out of the fit (its row is NaN)" if left_out else ""
             warnings.warn(
                 f"{where}: predictor {column!r} is constant over the {len(frame):,} users, so it can explain "
-                "nothing; drop it or use a population where it varies.",
+                f"nothing{what}; drop it or use a population where it varies.",
                 stacklevel=3,
             )
     zeros = float((frame[outcome] == 0).mean())
@@ -99,10 +108,10 @@ def outcome_table(
     frame = pd.DataFrame(scores).join(feats, how="inner") if isinstance(scores, pd.DataFrame) else (
         feats.join(scores.rename(scores.name or "score"), how="inner"))
     o = dataset.outcomes
-    t0 = pd.Timestamp(start, tz="UTC") if start is not None else when
+    t0 = _utc(start) if start is not None else when
     mask = (o["metric"] == metric) & (o["period"] >= t0)
     if end is not None:
-        mask &= o["period"] < pd.Timestamp(end, tz="UTC")
+        mask &= o["period"] < _utc(end)
     total = o[mask].groupby("user_id")["value"].sum()
     frame[metric] = total.reindex(frame.index, fill_value=0.0).to_numpy()
     return frame
@@ -140,14 +149,23 @@ def correlations(
     """Pearson and Spearman correlation of each column with ``outcome``, with a bootstrap percentile interval.
 
     One row per column and method: measure, method, estimate, low, high, n, resampling ("users" or "clusters").
-    ``clusters`` (a label per user, indexed like ``frame``) switches to resampling whole clusters.
+    ``clusters`` (a label per user, indexed like ``frame``) switches to resampling whole clusters. A column with
+    fewer than 3 users where it and the outcome are both known (e.g. followers in data without follow events)
+    gets NaN, with its ``n``: the correlation is undefined there, not zero.
     """
     _check_columns(frame, [outcome, *columns], "correlations")
     labels = None if clusters is None else clusters.reindex(frame.index).to_numpy()
     if labels is not None and pd.isna(labels).any():
         raise ValueError("correlations: clusters has no label for some users of the table; give every user one.")
     rows = []
+    known_outcome = np.isfinite(frame[outcome].astype(float).to_numpy())
     for column in columns:
+        pairs = int((np.isfinite(frame[column].astype(float).to_numpy()) & known_outcome).sum())
+        if pairs < 3:
+            rows += [{"measure": column, "method": method, "estimate": np.nan, "low": np.nan, "high": np.nan,
+                      "n": pairs, "resampling": "users" if labels is None else "clusters"}
+                     for method in ("pearson", "spearman")]
+            continue
         for method in ("pearson", "spearman"):
             est = bootstrap_correlation(frame[column], frame[outcome], method=method, n_boot=n_boot, seed=seed,
                                         level=level, clusters=labels)
@@ -202,6 +220,21 @@ def _tidy(result, model: str, n: int, fit: dict[str, float], level: float) -> pd
     return table
 
 
+def _varying(frame: pd.DataFrame, predictors: Sequence[str]) -> list[str]:
+    """The predictors that vary over ``frame`` (a constant one would make the design singular with the intercept)."""
+    return [c for c in predictors if frame[c].nunique(dropna=True) > 1]
+
+
+def _with_left_out(table: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
+    """``table`` with a NaN row for every predictor left out of the fit, terms in the order of ``predictors``."""
+    order = ["const", *[f"log1p({c})" for c in predictors]]
+    order += [t for t in table["term"] if t not in order]  # e.g. negative binomial's alpha
+    out = table.set_index("term").reindex(order)
+    for column in table.columns.drop(["term", "coef", "se", "low", "high", "p"]):
+        out[column] = table[column].iloc[0]  # n, model and the fit statistics are the same on every row
+    return out.reset_index()
+
+
 def _design(frame: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
     import statsmodels.api as sm
 
@@ -213,16 +246,18 @@ def _design(frame: pd.DataFrame, predictors: Sequence[str]) -> pd.DataFrame:
 def ols_log(frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *, level: float = 0.95) -> pd.DataFrame:
     """OLS of log(1 + outcome) on log(1 + each predictor), with HC3 robust standard errors.
 
-    Returns one row per term: term, coef, se, low, high, p, n, model ("ols_log"), r2, adj_r2, aic.
+    Returns one row per term: term, coef, se, low, high, p, n, model ("ols_log"), r2, adj_r2, aic. A constant
+    predictor warns and is left out of the fit (its row is NaN).
     """
     import statsmodels.api as sm
 
     _check_columns(frame, [outcome, *predictors], "ols_log")
     data = frame[[outcome, *predictors]].dropna()
-    _warn_uninformative(data, outcome, predictors, "ols_log")
-    result = sm.OLS(np.log1p(data[outcome].astype(float).clip(lower=0)), _design(data, predictors)).fit(cov_type="HC3")
-    return _tidy(result, "ols_log", len(data), {"r2": result.rsquared, "adj_r2": result.rsquared_adj,
-                                                "aic": result.aic}, level)
+    _warn_uninformative(data, outcome, predictors, "ols_log", left_out=True)
+    design = _design(data, _varying(data, predictors))
+    result = sm.OLS(np.log1p(data[outcome].astype(float).clip(lower=0)), design).fit(cov_type="HC3")
+    return _with_left_out(_tidy(result, "ols_log", len(data), {"r2": result.rsquared, "adj_r2": result.rsquared_adj,
+                                                               "aic": result.aic}, level), predictors)
 
 
 def count_model(
@@ -242,8 +277,8 @@ def count_model(
     y = data[outcome].astype(float)
     if (y < 0).any() or (y.round() != y).any():
         raise ValueError(f"count_model: outcome {outcome!r} must hold whole non-negative counts.")
-    _warn_uninformative(data, outcome, predictors, "count_model")
-    x = _design(data, predictors)
+    _warn_uninformative(data, outcome, predictors, "count_model", left_out=True)
+    x = _design(data, _varying(data, predictors))
     if family == "poisson":
         result = sm.GLM(y, x, family=sm.families.Poisson()).fit(cov_type="HC1")
         null = sm.GLM(y, x[["const"]], family=sm.families.Poisson()).fit()
@@ -253,7 +288,9 @@ def count_model(
         pseudo = float(result.prsquared)
     else:
         raise ValueError(f"count_model: family must be 'poisson' or 'negbin', got {family!r}.")
-    return _tidy(result, family, len(data), {"pseudo_r2": float(pseudo), "aic": float(result.aic)}, level)
+    return _with_left_out(
+        _tidy(result, family, len(data), {"pseudo_r2": float(pseudo), "aic": float(result.aic)}, level), predictors
+    )
 
 
 def _r2(y: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -288,8 +325,16 @@ def incremental_validity(
     over counting has a delta near 0 whose interval covers 0.
     """
     _check_columns(frame, [outcome, score, *baselines], "incremental_validity")
+    unknown = [b for b in baselines if frame[b].isna().all()]
+    if unknown:
+        warnings.warn(
+            f"incremental_validity: baseline(s) {unknown} are missing for every user (e.g. followers in data without "
+            "follow events), so they are left out of every set; drop them from `baselines`.",
+            stacklevel=2,
+        )
+        baselines = [b for b in baselines if b not in unknown]
     data = np.log1p(frame[[outcome, score, *baselines]].dropna().astype(float).clip(lower=0))
-    _warn_uninformative(frame, outcome, [score, *baselines], "incremental_validity")
+    _warn_uninformative(data, outcome, [score, *baselines], "incremental_validity")
     sets = [(b, [b]) for b in baselines] + ([("all baselines", list(baselines))] if len(baselines) > 1 else [])
     y = data[outcome].to_numpy()
     indices = bootstrap_indices(len(data), n_boot, seed)
@@ -381,7 +426,7 @@ def predictive_frame(
         o = dataset.outcomes
         mask = (o["metric"] == outcome) & (o["period"] >= when.normalize())
         if end is not None:
-            mask &= o["period"] < pd.Timestamp(end, tz="UTC")
+            mask &= o["period"] < _utc(end)
         if not mask.any():
             raise ValueError(f"predictive_validity: no {outcome!r} outcomes after {when:%Y-%m-%d} in {dataset.name!r}; "
                              "use outcome='reactions_later' for data without outcomes.")
