@@ -145,3 +145,45 @@ def verdicts(sweep: pd.DataFrame, first: str, second: str, *, value: str = "spea
     decisive = out["every_seed"] & (out["mean_gap"].abs() > 3 * out["se"])
     out["winner"] = np.where(decisive, np.where(out["mean_gap"] > 0, first, second), "neither (within seed noise)")
     return out
+
+
+def grid_settings(axes: Mapping[str, Sequence[Any]], *, fixed: Mapping[str, Any] | None = None) -> dict[str, dict]:
+    """Every combination of the values of ``axes`` (``replace()`` keys), as settings for :func:`tracking_sweep`.
+
+    Labels read ``key=value`` joined by ``, `` (section prefixes dropped); ``fixed`` keys are added to every cell.
+    """
+    import itertools
+
+    keys = list(axes)
+    out = {}
+    for values in itertools.product(*(axes[k] for k in keys)):
+        change = dict(fixed or {}) | dict(zip(keys, values))
+        label = ", ".join(f"{k.split('__')[-1]}={v:g}" if isinstance(v, (int, float)) else f"{k.split('__')[-1]}={v}"
+                          for k, v in zip(keys, values))
+        out[label] = change
+    return out
+
+
+def verdict_map(
+    axes: Mapping[str, Sequence[Any]],
+    seeds: Sequence[int] = (1, 2, 3),
+    *,
+    first: str = "klout",
+    second: str = "followers",
+    population: str = "active",
+    base: WorldConfig | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    progress: bool = False,
+    **sweep_options: Any,
+) -> pd.DataFrame:
+    """:func:`verdicts` of ``first`` against ``second`` in every cell of a grid, with each axis as a column.
+
+    Cells that differ only in outcome parameters share their simulations (see :func:`tracking_sweep`). Returns
+    one row per cell: the axis values, mean_gap, low, high, se, every_seed, winner.
+    """
+    settings = grid_settings(axes, fixed=fixed)
+    sweep = tracking_sweep(settings, seeds, base=base, measures=(first, second), progress=progress, **sweep_options)
+    table = verdicts(sweep, first, second).loc[population].reset_index()
+    for key in axes:
+        table[key] = table["setting"].map(lambda label, key=key: settings[label][key])
+    return table[[*axes, "mean_gap", "low", "high", "se", "every_seed", "winner", "setting"]]
