@@ -197,3 +197,27 @@ def plot_sweep(sweep: pd.DataFrame, *, value: str = "spearman", population: str 
     ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(measures))
     plt.tight_layout()
     return ax
+
+
+def plot_verdict_map(table: pd.DataFrame, *, x: str, y: str, first: str = "score", second: str = "followers",
+                     title: str, ax=None):
+    """A heatmap of :func:`influence_lab.studies.sweeps.verdict_map`: the mean gap (first minus second) per cell,
+    each cell marked with who wins there (first, second, or "=" when the seeds cannot tell them apart)."""
+    gap = table.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
+    winner = table.pivot(index=y, columns=x, values="winner").reindex_like(gap)
+    marks = {True: first, False: second}
+    labels = gap.copy().astype(object)
+    for r in gap.index:
+        for c in gap.columns:
+            w = winner.loc[r, c]
+            who = "=" if w.startswith("neither") else marks[w != second]
+            labels.loc[r, c] = f"{gap.loc[r, c]:+.2f}\n{who}"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(7.5, 2.5 + 1.5 * gap.shape[1]), 1.4 + 1.0 * gap.shape[0]))
+    limit = max(float(np.nanmax(np.abs(gap.to_numpy()))), 0.05)
+    sns.heatmap(gap.astype(float), annot=labels.to_numpy(), fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
+                cbar_kws={"label": f"Spearman gap, {first} minus {second}"}, ax=ax)
+    ax.set(xlabel=x.split("__")[-1], ylabel=y.split("__")[-1])
+    ax.set_title(title, fontsize=11)
+    plt.tight_layout()
+    return ax
