@@ -205,12 +205,11 @@ def plot_verdict_map(table: pd.DataFrame, *, x: str, y: str, first: str = "score
     each cell marked with who wins there (first, second, or "=" when the seeds cannot tell them apart)."""
     gap = table.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
     winner = table.pivot(index=y, columns=x, values="winner").reindex_like(gap)
-    marks = {True: first, False: second}
     labels = gap.copy().astype(object)
     for r in gap.index:
         for c in gap.columns:
             w = winner.loc[r, c]
-            who = "=" if w.startswith("neither") else marks[w != second]
+            who = "=" if w.startswith("neither") else (second if w == second else first)
             labels.loc[r, c] = f"{gap.loc[r, c]:+.2f}\n{who}"
     if ax is None:
         _, ax = plt.subplots(figsize=(max(7.5, 2.5 + 1.5 * gap.shape[1]), 1.4 + 1.0 * gap.shape[0]))

@@ -26,13 +26,13 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
-from influence_lab.contract import ENGAGEMENT_KINDS, Dataset
+from influence_lab.contract import Dataset
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.features import user_features
 from influence_lab.scoring.recipes import make_recipe
-from influence_lab.studies.stats import bootstrap_correlation, bootstrap_indices, percentile_interval
+from influence_lab.datasets.world import engagement_received
+from influence_lab.studies.stats import _correlate, bootstrap_correlation, bootstrap_indices, percentile_interval
 
 __all__ = [
     "BASELINES",
@@ -107,14 +107,17 @@ def outcome_table(
     feats = user_features(dataset, as_of=when, columns=list(BASELINES))
     frame = pd.DataFrame(scores).join(feats, how="inner") if isinstance(scores, pd.DataFrame) else (
         feats.join(scores.rename(scores.name or "score"), how="inner"))
-    o = dataset.outcomes
-    t0 = _utc(start) if start is not None else when
-    mask = (o["metric"] == metric) & (o["period"] >= t0)
-    if end is not None:
-        mask &= o["period"] < _utc(end)
-    total = o[mask].groupby("user_id")["value"].sum()
+    total = _metric_total(dataset.outcomes, metric, _utc(start) if start is not None else when, end)
     frame[metric] = total.reindex(frame.index, fill_value=0.0).to_numpy()
     return frame
+
+
+def _metric_total(outcomes: pd.DataFrame, metric: str, start: pd.Timestamp, end) -> pd.Series:
+    """``metric`` summed per user over the months whose start is in [start, end) (no end: every later month)."""
+    mask = (outcomes["metric"] == metric) & (outcomes["period"] >= start)
+    if end is not None:
+        mask &= outcomes["period"] < _utc(end)
+    return outcomes[mask].groupby("user_id")["value"].sum()
 
 
 def communities(dataset: Dataset, *, seed: int = 0, resolution: float = 1.0) -> pd.Series:
@@ -359,15 +362,10 @@ def incremental_validity(
 def reactions_between(dataset: Dataset, start, end) -> pd.Series:
     """Engagement received from others (reshares, likes, replies, mentions) per user in [start, end), UTC.
 
-    The outcome real data can offer: what a user received in a later period.
+    The outcome real data can offer: what a user received in a later period (the world's
+    :func:`~influence_lab.datasets.world.engagement_received`, which counts the same way).
     """
-    ev = dataset.events
-    t0, t1 = pd.Timestamp(start), pd.Timestamp(end)
-    t0 = t0.tz_localize("UTC") if t0.tzinfo is None else t0
-    t1 = t1.tz_localize("UTC") if t1.tzinfo is None else t1
-    mask = (ev["kind"].isin(ENGAGEMENT_KINDS) & (ev["timestamp"] >= t0) & (ev["timestamp"] < t1)
-            & (ev["actor_id"] != ev["target_id"]))
-    return ev.loc[mask, "target_id"].value_counts().rename("reactions_later")
+    return engagement_received(dataset.events, start, end).rename("reactions_later")
 
 
 def predictive_validity(
@@ -423,14 +421,11 @@ def predictive_frame(
         later = reactions_between(dataset, when, stop)
         frame[outcome] = later.reindex(frame.index, fill_value=0).to_numpy()
     else:
-        o = dataset.outcomes
-        mask = (o["metric"] == outcome) & (o["period"] >= when.normalize())
-        if end is not None:
-            mask &= o["period"] < _utc(end)
-        if not mask.any():
+        total = _metric_total(dataset.outcomes, outcome, when.normalize(), end)
+        if total.empty:
             raise ValueError(f"predictive_validity: no {outcome!r} outcomes after {when:%Y-%m-%d} in {dataset.name!r}; "
                              "use outcome='reactions_later' for data without outcomes.")
-        frame[outcome] = o[mask].groupby("user_id")["value"].sum().reindex(frame.index, fill_value=0).to_numpy()
+        frame[outcome] = total.reindex(frame.index, fill_value=0).to_numpy()
     return frame
 
 
@@ -446,18 +441,11 @@ def paired_gaps(
     """
     _check_columns(frame, [outcome, baseline, *measures], "paired_gaps")
     data = frame[list(dict.fromkeys([outcome, baseline, *measures]))].dropna().astype(float)
-    if method == "spearman":
-        ranks = lambda m: sps.rankdata(m, axis=1)  # noqa: E731
-    elif method == "pearson":
-        ranks = lambda m: m  # noqa: E731
-    else:
+    if method not in ("spearman", "pearson"):
         raise ValueError(f"paired_gaps: method must be 'spearman' or 'pearson', got {method!r}.")
 
     def corr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        xr, yr = ranks(x), ranks(y)
-        xc, yc = xr - xr.mean(axis=1, keepdims=True), yr - yr.mean(axis=1, keepdims=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (xc * yc).sum(axis=1) / np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
+        return _correlate(x, y, method)
 
     y = data[outcome].to_numpy()
     b = data[baseline].to_numpy()

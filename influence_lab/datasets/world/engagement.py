@@ -41,6 +41,8 @@ class _Activity:
     #: Attentive human audience of each post: non-dormant human followers of the author when it was posted,
     #: plus those of every resharer (second hand). Impressions are drawn from it in the outcome stream.
     audience: np.ndarray
+    #: Dormancy of every follow edge, aligned with the edges as the loop leaves them (exposure follows appended).
+    dormant: np.ndarray
 
 
 def _dormant(cfg: WorldConfig, follower: np.ndarray, followee: np.ndarray, salt: int) -> np.ndarray:
@@ -209,4 +211,5 @@ def _simulate_engagement(
         eng_post=np.concatenate(out_post).astype(np.int64) if out_post else np.zeros(0, np.int64),
         eng_kind=np.concatenate(out_kind).astype(np.int8) if out_kind else np.zeros(0, np.int8),
         audience=audience,
+        dormant=dormant,
     )

@@ -46,7 +46,7 @@ from influence_lab.datasets.world.config import (
     WorldConfig,
     _seconds,
 )
-from influence_lab.datasets.world.engagement import _Activity, _dormant, _simulate_engagement
+from influence_lab.datasets.world.engagement import _Activity, _simulate_engagement
 from influence_lab.datasets.world.follows import (
     ORIGIN_NAMES,
     _Edges,
@@ -121,7 +121,7 @@ def _simulate(cfg: WorldConfig) -> _Run:
 
     posts = _draw_posts(cfg, pop, avail, streams[4])
     activity = _simulate_engagement(cfg, pop, avail, edges, posts, streams[5], salt)
-    dormant = _dormant(cfg, edges.follower, edges.followee, salt)
+    dormant = activity.dormant
 
     mention_posts = np.flatnonzero(posts.mention_target >= 0)
     w0, w1 = (_seconds(x) for x in cfg.cases.candidate_window)

@@ -313,5 +313,5 @@ def _draw_audience(cfg: WorldConfig, pop: _Population, rng: np.random.Generator)
 def click_attention_of(pop: _Population, sigma: float, corr: float, eta: np.ndarray) -> np.ndarray:
     """Click attention c_j: log c = sigma x (corr x u + sqrt(1 - corr^2) x eta) - sigma^2 / 2 (mean 1)."""
     mix = corr * pop.attention_u + np.sqrt(max(1.0 - corr * corr, 0.0)) * eta
-    mix = np.where(np.isin(np.arange(pop.n), _MEDIAN_ATTENTION), 0.0, mix)
+    mix[list(_MEDIAN_ATTENTION)] = 0.0
     return np.exp(sigma * mix - sigma**2 / 2.0)
