@@ -78,3 +78,5 @@ def test_nb00_calibration_targets_are_met(world):
     march = make_recipe("klout").score(world, as_of=day_end("2012-03-31"))["score"]
     assert abs(march[simulate.CASE_USERS["candidate_34"]] - 34) < 4
     assert abs(march[simulate.CASE_USERS["candidate_67"]] - 67) < 4
+    cases = simulate.WorldConfig().cases  # the values the sentence prints
+    assert (cases.blogger_appeal, cases.blogger_posting_rate, cases.candidate_percentiles) == (2.2, 3.0, (93.0, 99.7))
