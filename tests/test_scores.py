@@ -186,6 +186,23 @@ def test_more_engagement_received_never_lowers_the_klout_score(events, actor, ta
     assert new["score"] >= 1.0
 
 
+def test_a_reaction_outside_the_window_does_not_dilute_one_inside_it():
+    """The window's first day is partial when ``as_of`` is mid-day: a reaction just before the
+    window's start (same engager, same UTC day) must not lower the activity weight of one inside.
+
+    Found by the property test above (CI, stop 16): the activity count used to include it."""
+    rows = [(0, "x", None, "post", "p0", None), (1, "e", "x", "mention", None, None)]
+    rows += [(90 * DAY, "x", None, "post", "p1", None)]  # as_of: 90 days after t=0, so t=0 is just outside
+    base = make_events(rows)
+    as_of = base["timestamp"].max()
+    extra = make_events([(0, "e", "x", "reshare", "p0", None)])
+    before = user_features(base, as_of=as_of).loc["x"]
+    after = user_features(pd.concat([base, extra], ignore_index=True), as_of=as_of).loc["x"]
+    assert before["reactions_received"] == after["reactions_received"] == 1  # the extra one is outside
+    assert after["weighted_reactions"] == pytest.approx(before["weighted_reactions"], rel=1e-12)
+    assert before["weighted_reactions"] == pytest.approx(1.0)  # alone on its (partial) day: g = 1
+
+
 def test_amplification_follows_the_klout_example():
     """100 reshares from 10 posts beat 100 reshares from 1,000 posts (FACTS.md)."""
     rows = [(i, "few", None, "post", f"f{i}", None) for i in range(10)]

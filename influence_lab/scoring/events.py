@@ -364,12 +364,20 @@ def _running_value_at(
 
 
 def reaction_weights(
-    ev: EventArrays, *, activity_exponent: float, standing_window_days: int, with_standing: bool = True
+    ev: EventArrays,
+    *,
+    activity_exponent: float,
+    standing_window_days: int,
+    with_standing: bool = True,
+    counted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-event activity weight and engager standing (0 for non-engagement events).
 
     Activity weight ``g ** -activity_exponent``: ``g`` = reactions the engager
-    gave on the event's UTC day (within the events passed). Standing = distinct
+    gave on the event's UTC day (within the events passed, and among those
+    where ``counted`` is true if it is given: a score's window passes its
+    mask, so a reaction outside the window cannot dilute one inside it on the
+    window's first, partial day; events not counted get activity 0). Standing = distinct
     users who engaged the engager in the ``standing_window_days`` days before
     the event's day. Both depend only on data up to the end of the event's day,
     so a direct score at the end of day d and the timeline agree.
@@ -381,11 +389,12 @@ def reaction_weights(
     if len(eng) == 0:
         return activity, standing
     actor, day = ev.actor[eng], ev.day[eng]
+    live = slice(None) if counted is None else np.asarray(counted, dtype=bool)[eng]
     first_day = int(day.min())
     span = int(day.max()) - first_day + 1
-    key = actor * span + (day - first_day)
+    key = (actor * span + (day - first_day))[live]
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    activity[eng] = counts[inverse].astype(np.float64) ** (-float(activity_exponent))
+    activity[eng[live]] = counts[inverse].astype(np.float64) ** (-float(activity_exponent))
     if not with_standing:
         return activity, standing
     recv, days, deltas = distinct_pair_deltas(ev.target[eng], actor, day, ev.n_users, standing_window_days)

@@ -435,6 +435,7 @@ def _features_from_arrays(
         activity_exponent=activity_exponent,
         standing_window_days=standing_window_days,
         with_standing=need("standing_weighted_reactions"),
+        counted=None if decay else in_window,
     )
     eng = ev.engagement & in_window
     kind = ev.kind
