@@ -57,7 +57,7 @@ from influence_lab.datasets.world.follows import (
     _ring_edges,
     _schedule_unfollows,
 )
-from influence_lab.datasets.world.outcomes import _draw_outcomes, _expected_influence, _outcome_draws
+from influence_lab.datasets.world.outcomes import _draw_outcomes, _expected_audience, _expected_influence, _outcome_draws
 from influence_lab.datasets.world.population import _Population, _draw_audience, _draw_population
 from influence_lab.datasets.world.texts import _handles, _join, _texts
 
@@ -160,12 +160,14 @@ def _simulate(cfg: WorldConfig) -> _Run:
     return _Run(cfg, pop, avail, edges, dormant, posts, activity, packages, user_ids, id_number, handles, events, truth)
 
 
-def _dataset(run: _Run, cfg: WorldConfig) -> Dataset:
-    """The world's tables with the outcomes and truth of ``cfg.outcomes`` (drawn on a fresh outcome stream)."""
+def _dataset(run: _Run, cfg: WorldConfig, audience: tuple[np.ndarray, np.ndarray] | None = None) -> Dataset:
+    """The world's tables with the outcomes and truth of ``cfg.outcomes`` (drawn on a fresh outcome stream).
+
+    ``audience``: the run's :func:`~.outcomes._expected_audience`, when several variants share it."""
     rng = _streams(cfg.seed)[_OUTCOME_STREAM]
     draws = _outcome_draws(run.pop, rng)
     outcomes = _draw_outcomes(cfg, run.pop, run.avail, run.edges, run.dormant, run.posts, run.activity, draws, rng)
-    influence = _expected_influence(cfg, run.pop, run.edges, run.dormant, draws.eta)
+    influence = _expected_influence(cfg, run.pop, run.edges, run.dormant, draws.eta, audience)
     users = _users_table(cfg, run.pop, run.handles, run.user_ids, influence)
     outcome_table = _outcomes_table(outcomes, run.user_ids, run.id_number)
     description = (
@@ -230,7 +232,8 @@ def generate_outcome_variants(
     for changed in changes:
         changed.check()
     run = _simulate(cfg)
-    return [_dataset(run, changed) for changed in changes]
+    audience = _expected_audience(cfg, run.pop, run.edges, run.dormant)
+    return [_dataset(run, changed, audience) for changed in changes]
 
 
 # --------------------------------------------------------------------------------------

@@ -130,8 +130,30 @@ def _expected_cascade(
     return e.view_rate * pop.attention * appeal * p_reshare * total
 
 
+def _expected_audience(
+    cfg: WorldConfig, pop: _Population, edges: _Edges, dormant: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(attentive human followers on 1 July, the expected audience organic reshares add): events only.
+
+    Nothing here reads OutcomeConfig, so the outcome variants of one world compute it once.
+    """
+    when = _seconds(TRUTH_DAY)
+    first_hand = _attentive_followers_at(pop, edges, dormant, when).astype(float)
+    active = (edges.start <= when) & (edges.end > when) & ~dormant & ~pop.is_fake[edges.follower]
+    f, v = edges.follower[active], edges.followee[active]
+    keep = _organic_pair(pop, f, v)
+    f, v = f[keep], v[keep]
+    appeal = pop.appeal * _post_appeal_factor(cfg, pop)
+    return first_hand, _expected_cascade(cfg, pop, f, v, first_hand, appeal)
+
+
 def _expected_influence(
-    cfg: WorldConfig, pop: _Population, edges: _Edges, dormant: np.ndarray, eta: np.ndarray
+    cfg: WorldConfig,
+    pop: _Population,
+    edges: _Edges,
+    dormant: np.ndarray,
+    eta: np.ndarray,
+    audience: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """true_influence: expected conversions per month (30.44 days) at full availability (see data/README.md).
 
@@ -146,15 +168,9 @@ def _expected_influence(
     """
     o, a, e = cfg.outcomes, cfg.activity, cfg.engagement
     s = o.online_share
-    when = _seconds(TRUTH_DAY)
     click = click_attention_of(pop, cfg.audience.attention_sigma, o.click_attention_corr, eta)
-    first_hand = _attentive_followers_at(pop, edges, dormant, when).astype(float)
-    active = (edges.start <= when) & (edges.end > when) & ~dormant & ~pop.is_fake[edges.follower]
-    f, v = edges.follower[active], edges.followee[active]
-    keep = _organic_pair(pop, f, v)
-    f, v = f[keep], v[keep]
+    first_hand, cascade = audience if audience is not None else _expected_audience(cfg, pop, edges, dormant)
     appeal = pop.appeal * _post_appeal_factor(cfg, pop)
-    cascade = _expected_cascade(cfg, pop, f, v, first_hand, appeal)
     clicks = s * pop.posting_rate * MONTH_DAYS * appeal * o.click_through * e.view_rate * click
     clicks = clicks * (first_hand + cascade)
     expert_share = np.where(pop.expertise.any(axis=1), a.expertise_post_share, 0.0)
