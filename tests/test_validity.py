@@ -95,11 +95,32 @@ def test_count_models_match_statsmodels_and_recover_the_rate(linear):
     direct = sm.GLM(linear["clicks"], x, family=sm.families.Poisson()).fit(cov_type="HC1")
     np.testing.assert_allclose(poisson["coef"].to_numpy(), direct.params.to_numpy(), rtol=1e-6)
     assert poisson.loc["log1p(score)", "low"] < 0.4 < poisson.loc["log1p(score)", "high"]
-    negbin = validity.count_model(linear, "clicks", ["score", "followers"], family="negbin").set_index("term")
+    with pytest.warns(UserWarning, match="no overdispersion"):  # Poisson counts: alpha runs to 0
+        negbin = validity.count_model(linear, "clicks", ["score", "followers"], family="negbin").set_index("term")
     assert "alpha" in negbin.index
     assert negbin.loc["log1p(score)", "coef"] == pytest.approx(poisson.loc["log1p(score)", "coef"], abs=0.1)
     with pytest.raises(ValueError, match="whole non-negative counts"):
         validity.count_model(linear.assign(clicks=linear["clicks"] + 0.5), "clicks", ["score"])
+
+
+def test_negative_binomial_recovers_heavy_overdispersion():
+    """Heavy-tailed counts (alpha 4, as the sample's conversions): statsmodels' default start can stall at the
+    Poisson solution (alpha ~ 0); the fit must find the overdispersion and the slope."""
+    rng = np.random.default_rng(11)
+    n = 3000
+    score = rng.uniform(1, 80, n)
+    mu = np.exp(-1.0 + 0.8 * np.log1p(score))
+    alpha = 4.0
+    counts = rng.poisson(rng.gamma(1 / alpha, alpha * mu))  # NB2: variance mu + alpha mu^2
+    frame = pd.DataFrame({"score": score, "clicks": counts})
+    table = validity.count_model(frame, "clicks", ["score"], family="negbin").set_index("term")
+    assert table.loc["alpha", "coef"] == pytest.approx(alpha, rel=0.2)
+    assert table.loc["log1p(score)", "low"] < 0.8 < table.loc["log1p(score)", "high"]
+    x = sm.add_constant(np.log1p(frame[["score"]]))
+    fitted = sm.NegativeBinomial(frame["clicks"], x, loglike_method="nb2").fit(
+        start_params=np.r_[table.loc[["const", "log1p(score)"], "coef"].to_numpy(), table.loc["alpha", "coef"]],
+        maxiter=0, disp=False, warn_convergence=False)
+    assert table["aic"].iloc[0] == pytest.approx(fitted.aic, rel=1e-9)  # the reported fit is that likelihood
 
 
 def test_incremental_validity_is_the_difference_of_two_r2(linear):
@@ -135,12 +156,23 @@ def test_outcome_table_and_communities_on_a_small_world():
     later = o[(o["metric"] == "clicks") & (o["period"] >= pd.Timestamp("2012-07-01", tz="UTC"))]
     expected = later.groupby("user_id")["value"].sum().reindex(frame.index, fill_value=0)
     np.testing.assert_allclose(frame["clicks"].to_numpy(), expected.to_numpy())
-    labels = validity.communities(world, seed=1)
+    labels = validity.communities(world, seed=1, resolution=5)
     assert labels.index.is_unique and set(frame.index) <= set(labels.index)
     assert 1 < labels.nunique() < len(labels) / 2  # real communities, not one blob nor singletons
     table = validity.correlations(frame, "clicks", ["score", "followers"], n_boot=100, seed=0,
                                   clusters=labels.reindex(frame.index))
     assert (table["resampling"] == "clusters").all() and np.isfinite(table["estimate"]).all()
+
+
+def test_a_cluster_bootstrap_over_too_few_clusters_warns(linear):
+    """Two clusters (what Louvain at resolution 1 finds on the dense sample graph) cannot give an interval."""
+    halves = pd.Series(np.arange(len(linear)) % 2, index=linear.index)
+    with pytest.warns(UserWarning, match="resamples 2 clusters"):
+        validity.correlations(linear, "outcome", ["score"], n_boot=50, clusters=halves)
+    many = pd.Series(np.arange(len(linear)) % 40, index=linear.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        validity.correlations(linear, "outcome", ["score"], n_boot=50, clusters=many)
 
 
 def test_paired_gaps_are_differences_of_spearman_on_the_same_resamples(linear):

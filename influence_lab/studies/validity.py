@@ -11,7 +11,11 @@ tidy DataFrame:
 - :func:`ols_log` and :func:`count_model`: statsmodels regressions (OLS on logs; Poisson or negative binomial for
   counts such as clicks and conversions), with heteroskedasticity-robust standard errors;
 - :func:`incremental_validity`: what a score adds over each baseline and over all of them (the change in R^2 of
-  OLS on logs, with a bootstrap interval, and the partial correlation).
+  OLS on logs, with a bootstrap interval, and the partial correlation);
+- :func:`omitted_variable_bias`: how much of a score's slope on an outcome comes from a variable it cannot see
+  (offline reach), with the identity short = long + gamma * delta;
+- :func:`predictive_validity` and :func:`paired_gaps`: score in one period, outcome in the next, and each
+  measure's correlation minus a baseline's with a paired interval.
 
 Independent resampling of users ignores the dependence the network creates (a follower and the followed are not
 independent draws), so its intervals are a lower bound; :func:`communities` and ``clusters=`` give a cluster
@@ -41,9 +45,11 @@ __all__ = [
     "count_model",
     "incremental_validity",
     "ols_log",
+    "omitted_variable_bias",
     "outcome_table",
     "partial_correlation",
     "paired_gaps",
+    "percentile_standing",
     "predictive_frame",
     "predictive_validity",
     "reactions_between",
@@ -87,6 +93,22 @@ def _warn_uninformative(
         )
 
 
+#: Fewer clusters than this (or one holding more than half the users) make a cluster bootstrap say little.
+MIN_CLUSTERS = 30
+
+
+def _warn_few_clusters(labels: pd.Series, where: str) -> None:
+    sizes = labels.value_counts()
+    if len(sizes) < MIN_CLUSTERS or sizes.iloc[0] > 0.5 * len(labels):
+        warnings.warn(
+            f"{where}: the cluster bootstrap resamples {len(sizes)} clusters, the largest holding "
+            f"{sizes.iloc[0] / len(labels):.0%} of the {len(labels):,} users; with fewer than {MIN_CLUSTERS} clusters "
+            "or one that dominates, its interval is unreliable (often lopsided around the estimate). Use finer "
+            "clusters (communities(..., resolution=5) or higher) or the user bootstrap, and say which.",
+            stacklevel=3,
+        )
+
+
 def outcome_table(
     dataset: Dataset,
     as_of: str | pd.Timestamp,
@@ -125,7 +147,9 @@ def communities(dataset: Dataset, *, seed: int = 0, resolution: float = 1.0) -> 
 
     Edges are every follow and every reshare, like, reply or mention between two users (self-actions dropped);
     users with no such edge each form a community of their own. Use the labels as ``clusters=`` for a cluster
-    bootstrap.
+    bootstrap. A dense graph gives few communities at ``resolution=1`` (two on the shipped sample): raise
+    ``resolution`` (5 gives a few hundred there) until no community dominates; :func:`correlations` warns when
+    the clusters are too few for its interval to mean much.
     """
     import networkx as nx
 
@@ -160,6 +184,8 @@ def correlations(
     labels = None if clusters is None else clusters.reindex(frame.index).to_numpy()
     if labels is not None and pd.isna(labels).any():
         raise ValueError("correlations: clusters has no label for some users of the table; give every user one.")
+    if labels is not None:
+        _warn_few_clusters(pd.Series(labels), "correlations")
     rows = []
     known_outcome = np.isfinite(frame[outcome].astype(float).to_numpy())
     for column in columns:
@@ -263,6 +289,41 @@ def ols_log(frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *, lev
                                                                "aic": result.aic}, level), predictors)
 
 
+def _fit_negbin(y: pd.Series, x: pd.DataFrame):
+    """NB2 by maximum likelihood, started from the Poisson fit and a moment estimate of alpha (BFGS).
+
+    statsmodels' default start (Newton from alpha near 0) can stop at the Poisson solution with alpha ~ 0 and
+    report it without converging on heavy-tailed counts (it did on the shipped sample's conversions); a fit
+    that still does not converge warns instead of being reported as if it had.
+    """
+    import statsmodels.api as sm
+
+    poisson = sm.GLM(y, x, family=sm.families.Poisson()).fit()
+    mu = poisson.fittedvalues.to_numpy()
+    alpha0 = max(float((((y.to_numpy() - mu) ** 2 - mu) / np.maximum(mu, 1e-9) ** 2).mean()), 0.1)
+    model = sm.NegativeBinomial(y, x, loglike_method="nb2")
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # overflow in trial steps far from the optimum
+        # statsmodels' own notices of a fit that did not converge: the warning below says what it means here
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", HessianInversionWarning)
+        result = model.fit(start_params=np.r_[poisson.params.to_numpy(), alpha0], method="bfgs", maxiter=2000,
+                           cov_type="HC1", disp=False)
+    if not result.mle_retvals.get("converged", False):
+        alpha = float(result.params.iloc[-1])
+        if alpha < 1e-2:
+            warnings.warn(f"count_model: the counts show no overdispersion (alpha runs to {alpha:.1g}, the edge of "
+                          "its range, so the fit cannot converge there): the negative binomial reduces to Poisson; "
+                          "use family='poisson'.", stacklevel=3)
+        else:
+            warnings.warn("count_model: the negative binomial fit did not converge; its coefficients are not "
+                          "reliable (try family='poisson', whose robust errors allow for overdispersion).",
+                          stacklevel=3)
+    return result
+
+
 def count_model(
     frame: pd.DataFrame, outcome: str, predictors: Sequence[str], *, family: str = "poisson", level: float = 0.95
 ) -> pd.DataFrame:
@@ -287,7 +348,7 @@ def count_model(
         null = sm.GLM(y, x[["const"]], family=sm.families.Poisson()).fit()
         pseudo = 1.0 - result.llf / null.llf
     elif family == "negbin":
-        result = sm.NegativeBinomial(y, x, loglike_method="nb2").fit(cov_type="HC1", disp=False, maxiter=200)
+        result = _fit_negbin(y, x)
         pseudo = float(result.prsquared)
     else:
         raise ValueError(f"count_model: family must be 'poisson' or 'negbin', got {family!r}.")
@@ -359,13 +420,21 @@ def incremental_validity(
 
 
 
-def reactions_between(dataset: Dataset, start, end) -> pd.Series:
+def reactions_between(dataset: Dataset, start, end, *, kinds: Sequence[str] | None = None) -> pd.Series:
     """Engagement received from others (reshares, likes, replies, mentions) per user in [start, end), UTC.
 
     The outcome real data can offer: what a user received in a later period (the world's
-    :func:`~influence_lab.datasets.world.engagement_received`, which counts the same way).
+    :func:`~influence_lab.datasets.world.engagement_received`, which counts the same way). ``kinds`` keeps
+    only those engagement kinds.
     """
-    return engagement_received(dataset.events, start, end).rename("reactions_later")
+    events = dataset.events
+    if kinds is not None:
+        allowed = {"reshare", "like", "reply", "mention"}
+        wrong = sorted(set(kinds) - allowed)
+        if wrong:
+            raise ValueError(f"reactions_between: {wrong} are not engagement kinds; use any of {sorted(allowed)}.")
+        events = events[events["kind"].isin(list(kinds))]
+    return engagement_received(events, start, end).rename("reactions_later")
 
 
 def predictive_validity(
@@ -380,8 +449,13 @@ def predictive_validity(
     seed: int = 0,
     clusters: pd.Series | None = None,
     min_reactions: int = 1,
+    start=None,
+    kinds: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score in the window ending at ``split`` (end of that day, UTC), outcome in the period after it.
+
+    ``start`` and ``kinds`` narrow ``reactions_later`` to [start, end) (default: from the split) and to those
+    engagement kinds (e.g. ``("reshare",)``; default all four), as :func:`predictive_frame` does.
 
     ``outcome="reactions_later"``: engagement received in [split, end) from the events (default ``end``: after
     the last event), the outcome real data has; any other value is a metric of ``dataset.outcomes`` (clicks,
@@ -392,7 +466,7 @@ def predictive_validity(
     (recipe or baseline) and ``outcome`` columns.
     """
     frame = predictive_frame(dataset, split, outcome=outcome, end=end, recipes=recipes, baselines=baselines,
-                             min_reactions=min_reactions)
+                             min_reactions=min_reactions, start=start, kinds=kinds)
     columns = [*recipes, *baselines]
     table = correlations(frame, outcome, columns, n_boot=n_boot, seed=seed, clusters=clusters)
     table["kind"] = np.where(table["measure"].isin(recipes), "recipe", "baseline")
@@ -409,8 +483,15 @@ def predictive_frame(
     recipes: Sequence[str] = ("klout", "kred", "snp", "network", "robust"),
     baselines: Sequence[str] = BASELINES,
     min_reactions: int = 1,
+    start=None,
+    kinds: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The per-user table :func:`predictive_validity` correlates: first-window scores and baselines, later outcome."""
+    """The per-user table :func:`predictive_validity` correlates: first-window scores and baselines, later outcome.
+
+    ``reactions_later`` counts engagement received from others in [start, end): ``start`` defaults to the end of
+    the split day, ``end`` to just after the last event; ``kinds`` keeps only those engagement kinds (a gap
+    between the two periods, such as Higgs's announcement day, is left out by a later ``start``).
+    """
     when = day_end(split)
     scores = {name: make_recipe(name).score(dataset, as_of=when)["score"] for name in recipes}
     needed = list(dict.fromkeys([*baselines, "reactions_received"]))
@@ -418,7 +499,11 @@ def predictive_frame(
     frame = frame[frame["reactions_received"] >= min_reactions]
     if outcome == "reactions_later":
         stop = dataset.events["timestamp"].max() + pd.Timedelta(seconds=1) if end is None else end
-        later = reactions_between(dataset, when, stop)
+        begin = when if start is None else _utc(start)
+        if begin < when:
+            raise ValueError(f"predictive_frame: start {begin} is before the end of the split day {when}; the "
+                             "outcome period must follow the scoring window.")
+        later = reactions_between(dataset, begin, stop, kinds=kinds)
         frame[outcome] = later.reindex(frame.index, fill_value=0).to_numpy()
     else:
         total = _metric_total(dataset.outcomes, outcome, when.normalize(), end)
@@ -458,3 +543,55 @@ def paired_gaps(
         low, high = percentile_interval(replicates, level)
         rows.append({"measure": measure, "baseline": baseline, "gap": gap, "low": low, "high": high, "n": len(data)})
     return pd.DataFrame(rows)
+
+
+def omitted_variable_bias(
+    frame: pd.DataFrame,
+    outcome: str,
+    score: str,
+    omitted: str,
+    controls: Sequence[str] = (),
+    *,
+    level: float = 0.95,
+) -> pd.Series:
+    """How much of a score's slope on an outcome is borrowed from a variable left out of the regression.
+
+    OLS on logs (log(1 + x)), heteroskedasticity-robust (HC3) intervals: the short model regresses ``outcome`` on
+    ``score`` (and ``controls``), the long one adds ``omitted`` (e.g. offline reach, which no score sees). The
+    textbook identity ``short = long + gamma * delta`` holds exactly, where ``gamma`` is the omitted variable's
+    slope in the long model and ``delta`` the slope of the omitted variable on the score (given the controls).
+    Returns short, short_low, short_high, long, long_low, long_high, gamma, delta, bias (short minus long),
+    r2_short, r2_long and n. A positive bias: the score looks more predictive than it is, because the people it
+    ranks high also have more of what it cannot see; a negative one: the omitted influence sits with people the
+    score ranks low.
+    """
+    import statsmodels.api as sm
+
+    _check_columns(frame, [outcome, score, omitted, *controls], "omitted_variable_bias")
+    data = np.log1p(frame[[outcome, score, omitted, *controls]].dropna().astype(float).clip(lower=0))
+    _warn_uninformative(data, outcome, [score, omitted, *controls], "omitted_variable_bias")
+    y = data[outcome]
+    short_x = sm.add_constant(data[[score, *controls]], has_constant="add")
+    long_x = sm.add_constant(data[[score, omitted, *controls]], has_constant="add")
+    short = sm.OLS(y, short_x).fit(cov_type="HC3")
+    long = sm.OLS(y, long_x).fit(cov_type="HC3")
+    aux = sm.OLS(data[omitted], short_x).fit()
+    alpha = 1 - level
+    s_lo, s_hi = short.conf_int(alpha).loc[score]
+    l_lo, l_hi = long.conf_int(alpha).loc[score]
+    return pd.Series({
+        "short": float(short.params[score]), "short_low": float(s_lo), "short_high": float(s_hi),
+        "long": float(long.params[score]), "long_low": float(l_lo), "long_high": float(l_hi),
+        "gamma": float(long.params[omitted]), "delta": float(aux.params[score]),
+        "bias": float(short.params[score] - long.params[score]),
+        "r2_short": float(short.rsquared), "r2_long": float(long.rsquared), "n": float(len(data)),
+    })
+
+
+def percentile_standing(frame: pd.DataFrame, user: str, columns: Sequence[str]) -> pd.Series:
+    """A user's mid-rank percentile (0-100) in each of ``columns`` among the table's users (ties share a rank)."""
+    _check_columns(frame, columns, "percentile_standing")
+    if user not in frame.index:
+        raise KeyError(f"percentile_standing: user {user!r} is not in the table of {len(frame):,} users.")
+    ranks = frame[list(columns)].rank(method="average")
+    return ((ranks.loc[user] - 0.5) / ranks.notna().sum() * 100).rename(user)
