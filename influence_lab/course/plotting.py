@@ -220,3 +220,116 @@ def plot_verdict_map(table: pd.DataFrame, *, x: str, y: str, first: str = "score
     ax.set_title(title, fontsize=11)
     plt.tight_layout()
     return ax
+
+
+def plot_verdict_panels(table: pd.DataFrame, *, x: str, y: str, panel: str, first: str = "score",
+                        second: str = "followers", title: str, marks: pd.DataFrame | None = None):
+    """:func:`plot_verdict_map` side by side, one heatmap per value of ``panel``, on one colour scale.
+
+    ``marks``: a table with the axis columns and a boolean ``reproduces`` (from
+    :func:`influence_lab.studies.sweeps.reproducing_cells`); its true cells get a black frame. Returns the figure.
+    """
+    values = sorted(table[panel].unique())
+    limit = max(float(np.nanmax(np.abs(table["mean_gap"].to_numpy(dtype=float)))), 0.05)
+    ncols = len(values)
+    fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 1.2, 4.4), sharey=True, squeeze=False)
+    for k, (value, ax) in enumerate(zip(values, axes[0])):
+        part = table[table[panel] == value]
+        gap = part.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
+        winner = part.pivot(index=y, columns=x, values="winner").reindex_like(gap)
+        labels = np.empty(gap.shape, dtype=object)
+        for i, r in enumerate(gap.index):
+            for j, c in enumerate(gap.columns):
+                w = winner.loc[r, c]
+                who = "=" if w.startswith("neither") else (second if w == second else first)
+                labels[i, j] = f"{gap.loc[r, c]:+.2f}\n{who}"
+        sns.heatmap(gap.astype(float), annot=labels, fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
+                    cbar=k == ncols - 1, annot_kws={"fontsize": 11},
+                    cbar_kws={"label": f"Spearman gap, {first} minus {second}"}, ax=ax)
+        if marks is not None:
+            hit = marks[(marks[panel] == value) & marks["reproduces"]]
+            for _, row in hit.iterrows():
+                i, j = list(gap.index).index(row[y]), list(gap.columns).index(row[x])
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, edgecolor="black", linewidth=3))
+        ax.set_title(f"{panel.split('__')[-1]} = {value:g}", fontsize=12)
+        ax.set(xlabel=x.split("__")[-1], ylabel=y.split("__")[-1] if k == 0 else "")
+    fig.suptitle(title, fontweight="bold", fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def plot_bias_by_parameter(table: pd.DataFrame, *, parameter: str, title: str, ax=None):
+    """The short and long slopes of :func:`influence_lab.studies.sweeps.omitted_bias_sweep` against the
+    parameter: the mean over seeds, with the seeds as dots."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    mean = table.groupby(parameter)[["short", "long"]].mean()
+    for column, label, colour in (("short", "score alone (offline reach left out)", "C3"),
+                                  ("long", "score with offline reach in the model", "C0")):
+        ax.plot(mean.index, mean[column], marker="o", color=colour, label=label)
+        ax.scatter(table[parameter], table[column], color=colour, alpha=0.35, s=14)
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set(xlabel=parameter.split("__")[-1] + " (correlation of offline reach with online popularity)",
+           ylabel="slope of log conversions on log score")
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9)
+    return ax
+
+
+def plot_concordance(table: pd.DataFrame, *, mark_gap: float | None = None, title: str, ax=None):
+    """Pair concordance by score gap (:func:`influence_lab.studies.hiring.pair_concordance`): the chance that the
+    higher score belongs to the more influential person, with its interval; ``mark_gap`` draws a line there."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    mid = (table["gap_low"] + table["gap_high"]) / 2
+    ax.errorbar(mid, table["concordance"], yerr=[table["concordance"] - table["low"], table["high"] - table["concordance"]],
+                marker="o", capsize=3, color="C0")
+    ax.axhline(0.5, color="grey", linestyle="--", linewidth=1, label="a coin toss")
+    if mark_gap is not None:
+        ax.axvline(mark_gap, color="C3", linewidth=1.2, label=f"a {mark_gap:g}-point gap")
+    ax.set(xlabel="score gap between two candidates (points)",
+           ylabel="chance the higher score is\nthe more influential person", ylim=(0.4, 1.0))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9)
+    return ax
+
+
+def plot_validity(table: pd.DataFrame, *, title: str, labels: Mapping[str, str] | None = None, ax=None):
+    """Correlations with their intervals (:func:`influence_lab.studies.validity.correlations` rows of one method),
+    one bar per measure, scores and the sceptic's baselines in two colours."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.9 + 0.45 * len(table)))
+    rows = table.reset_index(drop=True)
+    names = [(labels or {}).get(m, m) for m in rows["measure"]]
+    colours = ["C0" if kind == "recipe" else "C7" for kind in rows.get("kind", pd.Series(["recipe"] * len(rows)))]
+    y = np.arange(len(rows))[::-1]
+    ax.barh(y, rows["estimate"], color=colours, alpha=0.8)
+    ax.errorbar(rows["estimate"], y, xerr=[rows["estimate"] - rows["low"], rows["high"] - rows["estimate"]],
+                fmt="none", ecolor="black", capsize=3, linewidth=1)
+    ax.set_yticks(y, names)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set(xlabel="Spearman correlation with the outcome (95% bootstrap interval)")
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_reproduction(cells: pd.DataFrame, real: Mapping[str, tuple[float, float, float]], *, x: str, title: str,
+                      ax=None):
+    """Tie the map to real data: the world's value of a relation in each grid cell (dots with the seed range,
+    against axis ``x``) beside the value real datasets give (``real``: name -> (estimate, low, high), drawn as
+    bands)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    for k, (name, (estimate, low, high)) in enumerate(real.items()):
+        colour = f"C{k + 1}"
+        ax.axhspan(low, high, color=colour, alpha=0.2)
+        ax.axhline(estimate, color=colour, linewidth=1.2, label=f"{name}: {estimate:.2f}")
+    jitter = np.linspace(-0.04, 0.04, len(cells)) * (cells[x].max() - cells[x].min() or 1)
+    ax.errorbar(cells[x] + jitter, cells["mean"], yerr=[cells["mean"] - cells["seed_low"],
+                cells["seed_high"] - cells["mean"]], fmt="o", color="C0", capsize=2, markersize=4,
+                label="the world (cells that share their events share the value)")
+    ax.set(xlabel=x.split("__")[-1], ylabel="Spearman: received in one period\nvs received in the next", ylim=(0, 1))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9, loc="lower right")
+    return ax

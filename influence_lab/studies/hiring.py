@@ -7,7 +7,8 @@ right way:
 - :func:`pair_concordance`: over every pair of candidates, the probability that the one with the higher score is
   also the more influential, as a function of the score gap (with a bootstrap interval per gap bin);
 - :func:`cutoff_errors`: with a cut-off, how often a rejected candidate is more influential than an accepted one;
-- :func:`retest_agreement`: the score's reliability, as the agreement of the same recipe in two adjacent windows.
+- :func:`retest_agreement`: the score's reliability, as the agreement of the same recipe in two adjacent windows;
+- :func:`screen_by_recipe`: the three side by side for several recipes, so a less reliable score's errors show.
 
 Pairs are formed within the population given (all of its pairs, vectorised; a population of ``n`` users has
 ``n (n - 1) / 2`` pairs, so pass a few thousand users at most, or a sample).
@@ -25,7 +26,7 @@ from influence_lab.scoring.events import day_end
 from influence_lab.scoring.recipes import make_recipe
 from influence_lab.studies.stats import bootstrap_correlation, percentile_interval
 
-__all__ = ["cutoff_errors", "pair_concordance", "retest_agreement"]
+__all__ = ["cutoff_errors", "pair_concordance", "retest_agreement", "screen_by_recipe"]
 
 #: Largest population whose pairs are formed at once (about 12.5 million pairs).
 MAX_USERS = 5000
@@ -123,3 +124,40 @@ def retest_agreement(
         "pearson_high": pearson.high, "spearman": spearman.estimate, "spearman_low": spearman.low,
         "spearman_high": spearman.high, "mean_abs_change": float((both["second"] - both["first"]).abs().mean()),
     })
+
+
+def screen_by_recipe(
+    dataset: Dataset,
+    truth: pd.Series,
+    recipes: Sequence[str],
+    *,
+    as_of: str | pd.Timestamp,
+    previous: str | pd.Timestamp,
+    users: Sequence[str],
+    cutoff: float = 35.0,
+    gap: tuple[float, float] = (30.0, 40.0),
+    n_boot: int = 200,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """One row per recipe: its reliability (retest Spearman of the windows ending ``previous`` and ``as_of``), the
+    pair concordance of score gaps in ``gap`` (with interval), and the cut-off's errors, over ``users``.
+
+    Each recipe is scored on the window ending ``as_of``; ``truth`` is indexed by user_id (e.g. true_influence).
+    Recipes on another scale than 1-100 (Kred's 1-1000) make the cut-off meaningless: pass 1-100 recipes.
+    """
+    ids = pd.Index(users)
+    rows = []
+    for recipe in recipes:
+        score = make_recipe(recipe).score(dataset, as_of=day_end(as_of))["score"].reindex(ids)
+        retest = retest_agreement(dataset, recipe, previous, as_of, users=ids, n_boot=n_boot, seed=seed)
+        pairs = pair_concordance(score, truth.reindex(ids), bins=(0.0, gap[0], gap[1], np.inf), n_boot=n_boot,
+                                 seed=seed).iloc[1]
+        cut = cutoff_errors(score, truth.reindex(ids), cutoff)
+        rows.append({
+            "recipe": recipe, "users": int(cut["users"]), "retest_spearman": retest["spearman"],
+            "retest_low": retest["spearman_low"], "retest_high": retest["spearman_high"],
+            "gap_pairs": pairs["pairs"], "concordance": pairs["concordance"], "concordance_low": pairs["low"],
+            "concordance_high": pairs["high"], "rejected_share": cut["rejected_share"],
+            "wrong_order": cut["wrong_order"], "missed_top_decile": cut["missed_top_decile"],
+        })
+    return pd.DataFrame(rows)
