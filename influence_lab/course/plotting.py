@@ -199,60 +199,75 @@ def plot_sweep(sweep: pd.DataFrame, *, value: str = "spearman", population: str 
     return ax
 
 
-def plot_verdict_map(table: pd.DataFrame, *, x: str, y: str, first: str = "score", second: str = "followers",
-                     title: str, ax=None):
-    """A heatmap of :func:`influence_lab.studies.sweeps.verdict_map`: the mean gap (first minus second) per cell,
-    each cell marked with who wins there (first, second, or "=" when the seeds cannot tell them apart)."""
-    gap = table.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
-    winner = table.pivot(index=y, columns=x, values="winner").reindex_like(gap)
-    labels = gap.copy().astype(object)
-    for r in gap.index:
-        for c in gap.columns:
-            w = winner.loc[r, c]
-            who = "=" if w.startswith("neither") else (second if w == second else first)
-            labels.loc[r, c] = f"{gap.loc[r, c]:+.2f}\n{who}"
-    if ax is None:
-        _, ax = plt.subplots(figsize=(max(7.5, 2.5 + 1.5 * gap.shape[1]), 1.4 + 1.0 * gap.shape[0]))
-    limit = max(float(np.nanmax(np.abs(gap.to_numpy()))), 0.05)
-    sns.heatmap(gap.astype(float), annot=labels.to_numpy(), fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
-                cbar_kws={"label": f"Spearman gap, {first} minus {second}"}, ax=ax)
+def _winner_label(winner: str, labels: Mapping[str, str] | None, first: str, second: str) -> str:
+    """The text of a cell's winner: '=' within seed noise, else its display label (``labels`` maps measure names;
+    without it, the second measure keeps its name and any other winner reads ``first``)."""
+    if winner.startswith("neither"):
+        return "="
+    if labels is not None:
+        return labels.get(winner, winner)
+    return second if winner == second else first
+
+
+def _verdict_heatmap(ax, part: pd.DataFrame, *, x: str, y: str, limit: float, cbar: bool, gap_label: str,
+                     labels: Mapping[str, str] | None, first: str, second: str, fontsize: float = 11):
+    gap = part.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
+    winner = part.pivot(index=y, columns=x, values="winner").reindex_like(gap)
+    text = np.empty(gap.shape, dtype=object)
+    for i, r in enumerate(gap.index):
+        for j, c in enumerate(gap.columns):
+            text[i, j] = f"{gap.loc[r, c]:+.2f}\n{_winner_label(winner.loc[r, c], labels, first, second)}"
+    sns.heatmap(gap.astype(float), annot=text, fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit, cbar=cbar,
+                annot_kws={"fontsize": fontsize}, cbar_kws={"label": gap_label}, ax=ax)
     ax.set(xlabel=x.split("__")[-1], ylabel=y.split("__")[-1])
+    return gap
+
+
+def _gap_limit(table: pd.DataFrame) -> float:
+    return max(float(np.nanmax(np.abs(table["mean_gap"].to_numpy(dtype=float)))), 0.05)
+
+
+def plot_verdict_map(table: pd.DataFrame, *, x: str, y: str, first: str = "score", second: str = "followers",
+                     title: str, labels: Mapping[str, str] | None = None, ax=None):
+    """A heatmap of :func:`influence_lab.studies.sweeps.verdict_map`: the mean gap (first minus second) per cell,
+    each cell marked with who wins there (``labels`` maps the table's measure names to what the cells say; "="
+    when the seeds cannot tell them apart)."""
+    n_rows, n_cols = table[y].nunique(), table[x].nunique()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(max(7.5, 2.5 + 1.5 * n_cols), 1.4 + 1.0 * n_rows))
+    _verdict_heatmap(ax, table, x=x, y=y, limit=_gap_limit(table), cbar=True, labels=labels, first=first,
+                     second=second, gap_label=f"Spearman gap: {first} - {second}")
     ax.set_title(title, fontsize=11)
     plt.tight_layout()
     return ax
 
 
 def plot_verdict_panels(table: pd.DataFrame, *, x: str, y: str, panel: str, first: str = "score",
-                        second: str = "followers", title: str, marks: pd.DataFrame | None = None):
+                        second: str = "followers", title: str, labels: Mapping[str, str] | None = None,
+                        marks: pd.DataFrame | None = None):
     """:func:`plot_verdict_map` side by side, one heatmap per value of ``panel``, on one colour scale.
 
-    ``marks``: a table with the axis columns and a boolean ``reproduces`` (from
+    ``labels`` maps the table's measure names to the cells' text (see :func:`plot_verdict_map`). ``marks``: a
+    table with the axis columns and a boolean ``reproduces`` (from
     :func:`influence_lab.studies.sweeps.reproducing_cells`); its true cells get a black frame. Returns the figure.
     """
     values = sorted(table[panel].unique())
-    limit = max(float(np.nanmax(np.abs(table["mean_gap"].to_numpy(dtype=float)))), 0.05)
+    limit = _gap_limit(table)
     ncols = len(values)
     fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 1.2, 4.4), sharey=True, squeeze=False)
     for k, (value, ax) in enumerate(zip(values, axes[0])):
-        part = table[table[panel] == value]
-        gap = part.pivot(index=y, columns=x, values="mean_gap").sort_index(ascending=False)
-        winner = part.pivot(index=y, columns=x, values="winner").reindex_like(gap)
-        labels = np.empty(gap.shape, dtype=object)
-        for i, r in enumerate(gap.index):
-            for j, c in enumerate(gap.columns):
-                w = winner.loc[r, c]
-                who = "=" if w.startswith("neither") else (second if w == second else first)
-                labels[i, j] = f"{gap.loc[r, c]:+.2f}\n{who}"
-        sns.heatmap(gap.astype(float), annot=labels, fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
-                    cbar=k == ncols - 1, annot_kws={"fontsize": 11},
-                    cbar_kws={"label": f"Spearman gap, {first} minus {second}"}, ax=ax)
+        gap = _verdict_heatmap(ax, table[table[panel] == value], x=x, y=y, limit=limit, cbar=k == ncols - 1,
+                               labels=labels, first=first, second=second,
+                               gap_label=f"Spearman gap: {first} - {second}")
         if marks is not None:
             hit = marks[(marks[panel] == value) & marks["reproduces"]]
             for _, row in hit.iterrows():
                 i, j = list(gap.index).index(row[y]), list(gap.columns).index(row[x])
                 ax.add_patch(plt.Rectangle((j, i), 1, 1, fill=False, edgecolor="black", linewidth=3))
-        ax.set_title(f"{panel.split('__')[-1]} = {value:g}", fontsize=12)
-        ax.set(xlabel=x.split("__")[-1], ylabel=y.split("__")[-1] if k == 0 else "")
+        shown = f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
+        ax.set_title(f"{panel.split('__')[-1]} = {shown}", fontsize=12)
+        if k > 0:
+            ax.set_ylabel("")
     fig.suptitle(title, fontweight="bold", fontsize=13)
     fig.tight_layout()
     return fig

@@ -55,6 +55,7 @@ __all__ = [
     "sweep_cache_dir",
     "tracking_sweep",
     "verdict_map",
+    "verdict_tally",
     "verdicts",
 ]
 
@@ -396,4 +397,31 @@ def omitted_bias_sweep(
             }, index=ids)
             result = omitted_variable_bias(frame, outcome, score, omitted)
             rows.append({parameter: value, "seed": seed, **result.to_dict()})
+    return pd.DataFrame(rows)
+
+
+def verdict_tally(
+    sweep: pd.DataFrame,
+    settings: Mapping[str, Mapping[str, Any]],
+    firsts: Sequence[str],
+    seconds: Sequence[str],
+    *,
+    population: str = "active",
+    target: str = "true_influence",
+) -> pd.DataFrame:
+    """How often each of ``firsts`` (recipes) beats each of ``seconds`` (baselines) over the cells of a grid sweep.
+
+    One row per (measure, baseline): cells, wins (the measure ahead by :func:`verdicts`' rule), losses, ties
+    (within seed noise), and the smallest and largest mean gap over the cells.
+    """
+    rows = []
+    for first in firsts:
+        for second in seconds:
+            table = map_verdicts(sweep, settings, [], first, second, population=population, target=target)
+            rows.append({
+                "measure": first, "baseline": second, "cells": len(table),
+                "wins": int((table["winner"] == first).sum()), "losses": int((table["winner"] == second).sum()),
+                "ties": int(table["winner"].str.startswith("neither").sum()),
+                "min_gap": float(table["mean_gap"].min()), "max_gap": float(table["mean_gap"].max()),
+            })
     return pd.DataFrame(rows)
