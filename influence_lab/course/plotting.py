@@ -303,7 +303,8 @@ def plot_concordance(table: pd.DataFrame, *, mark_gap: float | None = None, titl
     if mark_gap is not None:
         ax.axvline(mark_gap, color="C3", linewidth=1.2, label=f"a {mark_gap:g}-point gap")
     ax.set(xlabel="score gap between two candidates (points)",
-           ylabel="chance the higher score is\nthe more influential person", ylim=(0.4, 1.0))
+           ylabel="chance the higher score is\nthe more influential person",
+           ylim=(min(0.4, float(np.nanmin(table["low"])) - 0.05), 1.0))
     ax.set_title(title, fontsize=11)
     ax.legend(frameon=False, fontsize=9)
     return ax

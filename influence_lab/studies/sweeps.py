@@ -92,13 +92,16 @@ def sweep_cache_dir() -> Path:
 
 
 def _code_fingerprint() -> str:
-    """SHA-256 of the source of the world, the scores and this module: a cached sweep is only as good as the code."""
+    """SHA-256 of the package's source (every module: the world, the contract, the scores, the studies) and of the
+    numerical libraries' versions: a cached sweep is only as good as the code and the libraries that made it."""
+    from importlib import metadata
+
     root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
-    for folder in ("datasets/world", "scoring"):
-        for file in sorted((root / folder).glob("*.py")):
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    for file in sorted(root.rglob("*.py")):
+        digest.update(str(file.relative_to(root)).encode() + b"\0" + file.read_bytes())
+    for library in ("numpy", "pandas", "scipy", "pyarrow"):
+        digest.update(f"{library}={metadata.version(library)}".encode())
     return digest.hexdigest()
 
 
@@ -338,7 +341,8 @@ def reproducing_cells(
     in [low, high]).
     """
     axes = list(axes)
-    rows = sweep[(sweep["measure"] == measure) & (sweep["target"] == target) & (sweep["population"] == population)]
+    targets = sweep["target"] if "target" in sweep.columns else pd.Series("true_influence", index=sweep.index)
+    rows = sweep[(sweep["measure"] == measure) & (targets == target) & (sweep["population"] == population)]
     if rows.empty:
         raise ValueError(f"reproducing_cells: the sweep has no {measure!r} x {target!r} rows in {population!r}; run "
                          f"tracking_sweep with {measure!r} in measures and {target!r} in targets.")

@@ -431,6 +431,8 @@ def reactions_between(dataset: Dataset, start, end, *, kinds: Sequence[str] | No
     if kinds is not None:
         allowed = {"reshare", "like", "reply", "mention"}
         wrong = sorted(set(kinds) - allowed)
+        if not len(kinds):
+            raise ValueError("reactions_between: kinds is empty; pass None for all four engagement kinds.")
         if wrong:
             raise ValueError(f"reactions_between: {wrong} are not engagement kinds; use any of {sorted(allowed)}.")
         events = events[events["kind"].isin(list(kinds))]
@@ -506,7 +508,10 @@ def predictive_frame(
         later = reactions_between(dataset, begin, stop, kinds=kinds)
         frame[outcome] = later.reindex(frame.index, fill_value=0).to_numpy()
     else:
-        total = _metric_total(dataset.outcomes, outcome, when.normalize(), end)
+        if start is not None or kinds is not None:
+            raise ValueError(f"predictive_frame: start and kinds narrow outcome='reactions_later' only; outcome "
+                             f"{outcome!r} is summed over the months after the split (pass end= to stop earlier).")
+        total = _metric_total(dataset.outcomes, outcome, when, end)
         if total.empty:
             raise ValueError(f"predictive_validity: no {outcome!r} outcomes after {when:%Y-%m-%d} in {dataset.name!r}; "
                              "use outcome='reactions_later' for data without outcomes.")
