@@ -186,3 +186,20 @@ def test_together_mode_agrees_for_klout_on_bought_engagement(world):
     apart = gaming.lift_table(world, options, recipes=("klout",), seeds=(1,), n_targets=3)
     together = gaming.lift_table(world, options, recipes=("klout",), seeds=(1,), n_targets=3, together=True)
     np.testing.assert_allclose(together["gain_points"], apart["gain_points"], atol=0.5)
+
+
+def test_collateral_damage_counts_honest_users_the_ring_penalty_pushes_down(world):
+    """The robust score's ring penalty hits honest accounts whose engagers they engage back (friends); without the
+    penalty far fewer honest accounts fall behind the Klout-style ranking."""
+    from influence_lab.scoring.recipes import RobustScore
+
+    recipes = {"klout": "klout", "robust": "robust", "no ring penalty": RobustScore(ring_penalty=0.0)}
+    per_user, summary = gaming.collateral_damage(world, recipes)
+    summary = summary.set_index("recipe")
+    assert summary.loc["klout", "penalised"] == 0  # the reference never falls behind itself
+    assert (summary["wrongly_penalised"] <= summary["penalised"]).all()
+    assert summary.loc["robust", "penalised"] > 2 * summary.loc["no ring penalty", "penalised"]
+    assert summary.loc["robust", "penalised_reciprocity"] > summary.loc["robust", "all_reciprocity"]
+    assert per_user[["klout", "robust", "true_influence"]].max().max() <= 100
+    with pytest.raises(ValueError, match="reference"):
+        gaming.collateral_damage(world, {"robust": "robust"})

@@ -51,6 +51,7 @@ __all__ = [
     "apply_attacks",
     "buy_engagement",
     "buy_followers",
+    "collateral_damage",
     "engagement_pod",
     "follow_churn",
     "identical_posting",
@@ -608,7 +609,7 @@ def _percentile(clean: np.ndarray, values: np.ndarray) -> np.ndarray:
 def lift_table(
     dataset: Dataset,
     strategies: Mapping[str, Mapping[str, object]],
-    recipes: Sequence[str] = ("klout", "kred", "robust"),
+    recipes: Sequence[str] | Mapping[str, object] = ("klout", "kred", "robust"),
     *,
     as_of="2012-04-30",
     start="2012-03-01",
@@ -619,7 +620,9 @@ def lift_table(
 ) -> pd.DataFrame:
     """What each strategy buys on each recipe: one row per seed, strategy, recipe and target.
 
-    ``strategies`` maps a name of :data:`STRATEGIES` to its keyword arguments. Per seed, ``n_targets`` honest
+    ``strategies`` maps a name of :data:`STRATEGIES` to its keyword arguments; ``recipes`` are names, or a
+    mapping of labels to recipe names or instances (e.g. ``{"robust, strict": RobustScore(passive_credibility=0.05)}``;
+    each is refitted on the clean data). Per seed, ``n_targets`` honest
     accounts per strategy (:func:`pick_targets`, a new draw per seed, no account attacked twice) are attacked
     from ``start``; each recipe is fitted on the clean dataset at ``as_of`` (end of day) and applied, calibration
     held fixed, to the attacked one. By default each strategy's attacks are applied and scored on their own (the
@@ -638,10 +641,8 @@ def lift_table(
     users = dataset.users
     real = users.loc[~users["persona"].isin(["fake_follower", ATTACK_PERSONA]), "user_id"] if "persona" in users \
         else users["user_id"]
-    models, clean = {}, {}
-    for recipe in recipes:
-        models[recipe] = make_recipe(recipe)
-        clean[recipe] = models[recipe].score(dataset, as_of=when)["score"]
+    models, clean = _fitted(dataset, recipes, when)
+    recipes = list(models)
     populations = {recipe: clean[recipe].reindex(real).dropna().to_numpy() for recipe in recipes}
     followers = user_features(dataset, as_of=_utc(start), columns=["followers"])["followers"]
     names = list(strategies)
@@ -672,6 +673,82 @@ def lift_table(
                     rows += _lift_rows(seed, name, recipe, blocks[name], attacks[name], clean[recipe], after,
                                        populations[recipe])
     return pd.DataFrame(rows).astype({"strategy": "string", "recipe": "string", "target": "string"})
+
+
+def _fitted(dataset: Dataset, recipes, when) -> tuple[dict, dict]:
+    """Each recipe (name, or label -> name/instance) fitted on the clean dataset at ``when``, and its clean scores."""
+    import copy
+
+    pairs = recipes.items() if isinstance(recipes, Mapping) else ((r, r) for r in recipes)
+    models, clean = {}, {}
+    for label, recipe in pairs:
+        model = make_recipe(recipe) if isinstance(recipe, str) else copy.deepcopy(recipe)
+        models[label] = model
+        clean[label] = model.score(dataset, as_of=when, refit=True)["score"]
+    return models, clean
+
+
+def collateral_damage(dataset: Dataset, recipes, *, as_of="2012-04-30", reference: str = "klout",
+                      drop: float = 20.0, min_reactions: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a defence costs honest users, against the truth.
+
+    Honest accounts: real (not fake, not attack accounts), not gaming in the truth (``true_gaming`` "none", not a
+    bot), with at least ``min_reactions`` reactions received in the window ending ``as_of``. For each recipe (as
+    in :func:`lift_table`; ``reference`` must be one of them) returns (per_user, summary):
+
+    - per_user: each honest account's percentile (0-100, among the honest accounts) under every recipe and under
+      true_influence, and its ``reciprocity`` (share of its distinct engagers it engages back);
+    - summary, one row per recipe: Spearman with true_influence, ``penalised`` (accounts more than ``drop``
+      percentile points below the reference), ``wrongly_penalised`` (of those, the ones whose true percentile is
+      above their new one: the score moved them away from the truth), and the penalised accounts' median
+      reciprocity against everyone's (tight friend groups that engage each other).
+    """
+    from scipy import stats
+
+    when = day_end(as_of)
+    models, scores = _fitted(dataset, recipes, when)
+    if reference not in models:
+        raise ValueError(f"collateral_damage: reference {reference!r} is not among the recipes {list(models)}.")
+    users = dataset.users.set_index("user_id")
+    for column in ("persona", "true_gaming", "true_influence"):
+        if column not in users.columns:
+            raise ValueError(f"collateral_damage: the users table has no {column!r} column; it needs the synthetic "
+                             "world's ground truth.")
+    feats = user_features(dataset, as_of=when, columns=["reactions_received"])
+    honest = users.index[(users["true_gaming"] == "none") & ~users["persona"].isin(["bot", "fake_follower",
+                                                                                      ATTACK_PERSONA])]
+    honest = honest.intersection(feats.index[feats["reactions_received"] >= min_reactions])
+    table = pd.DataFrame({label: s.reindex(honest) for label, s in scores.items()})
+    table["true_influence"] = users.loc[honest, "true_influence"]
+    per_user = table.rank(pct=True) * 100
+    per_user["reciprocity"] = _reciprocity(dataset, when).reindex(honest).fillna(0.0)
+    rows = []
+    for label in models:
+        fall = per_user[reference] - per_user[label]
+        penalised = fall > drop
+        wrong = penalised & (per_user["true_influence"] > per_user[label])
+        rows.append({
+            "recipe": label, "honest_users": len(honest),
+            "spearman_truth": float(stats.spearmanr(table[label], table["true_influence"]).statistic),
+            "penalised": int(penalised.sum()), "wrongly_penalised": int(wrong.sum()),
+            "penalised_reciprocity": float(per_user.loc[penalised, "reciprocity"].median()) if penalised.any()
+            else np.nan,
+            "all_reciprocity": float(per_user["reciprocity"].median()),
+        })
+    return per_user, pd.DataFrame(rows)
+
+
+def _reciprocity(dataset: Dataset, when: pd.Timestamp, window_days: float = 90) -> pd.Series:
+    """Share of each account's distinct engagers (in the window) that it engages back in the same window."""
+    ev = dataset.events
+    mask = (ev["kind"].isin(["reshare", "like", "reply", "mention"]) & (ev["timestamp"] <= when)
+            & (ev["timestamp"] > when - pd.Timedelta(days=window_days)) & (ev["actor_id"] != ev["target_id"])
+            & ev["target_id"].notna())
+    pairs = ev.loc[mask, ["actor_id", "target_id"]].drop_duplicates()
+    back = pairs.merge(pairs.rename(columns={"actor_id": "target_id", "target_id": "actor_id"}), how="left",
+                       on=["actor_id", "target_id"], indicator=True)
+    back["mutual"] = back["_merge"] == "both"
+    return back.groupby("target_id")["mutual"].mean().rename("reciprocity")
 
 
 def _lift_rows(seed, name, recipe, targets, attacks, clean: pd.Series, after: pd.Series, population) -> list[dict]:
