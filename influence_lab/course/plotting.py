@@ -349,3 +349,78 @@ def plot_reproduction(cells: pd.DataFrame, real: Mapping[str, tuple[float, float
     ax.set_title(title, fontsize=11)
     ax.legend(frameon=False, fontsize=9, loc="lower right")
     return ax
+
+
+def plot_lift_heatmap(summary: pd.DataFrame, *, title: str, labels: Mapping[str, str] | None = None,
+                      value: str = "mean", unit: str = "percentile points gained", ax=None):
+    """The lift table (:func:`influence_lab.studies.gaming.lift_summary`) as a heatmap: strategies down, recipes
+    across, each cell the mean gain with its interval below."""
+    names = labels or {}
+    wide = summary.pivot(index="strategy", columns="recipe", values=value)
+    low = summary.pivot(index="strategy", columns="recipe", values="low").reindex_like(wide)
+    high = summary.pivot(index="strategy", columns="recipe", values="high").reindex_like(wide)
+    order = wide.mean(axis=1).sort_values(ascending=False).index
+    wide, low, high = wide.loc[order], low.loc[order], high.loc[order]
+    text = np.empty(wide.shape, dtype=object)
+    for i in range(wide.shape[0]):
+        for j in range(wide.shape[1]):
+            text[i, j] = f"{wide.iat[i, j]:+.0f}\n[{low.iat[i, j]:.0f}, {high.iat[i, j]:.0f}]"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(2.2 + 2.0 * wide.shape[1], 1.2 + 0.55 * wide.shape[0]))
+    limit = max(float(np.nanmax(np.abs(wide.to_numpy(dtype=float)))), 1.0)
+    sns.heatmap(wide.astype(float), annot=text, fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
+                annot_kws={"fontsize": 9}, cbar_kws={"label": unit}, ax=ax)
+    ax.set_yticks(np.arange(len(order)) + 0.5, [names.get(s, s) for s in order], rotation=0)
+    ax.set_xticks(np.arange(wide.shape[1]) + 0.5, [names.get(r, r) for r in wide.columns], rotation=0)
+    ax.set(xlabel="", ylabel="")
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def plot_cost_per_point(table: pd.DataFrame, *, recipe: str, title: str, labels: Mapping[str, str] | None = None,
+                        ax=None):
+    """Median dollars per percentile point gained (gaming.lift_table rows of one recipe; a gamer's hour priced in),
+    one bar per strategy that gains, on a log scale."""
+    names = labels or {}
+    part = table[(table["recipe"] == recipe) & (table["gain_pct"] > 0.5)]
+    cost = (part["cost_usd"] / part["gain_pct"]).groupby(part["strategy"]).median().sort_values()
+    cost = cost[cost > 0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 0.8 + 0.42 * max(len(cost), 1)))
+    ax.barh([names.get(s, s) for s in cost.index][::-1], cost.to_numpy()[::-1], color="C0")
+    for y, v in enumerate(cost.to_numpy()[::-1]):
+        ax.text(v, y, f" ${v:,.2f}", va="center", fontsize=9)
+    ax.set(xscale="log", xlabel="dollars per percentile point (median over attacks; time at the stated rate)")
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_defence_tradeoff(tradeoff: pd.DataFrame, *, title: str, ax=None):
+    """Each defence as a point: the share of the gamers' lift it removes (x) against the honest users it wrongly
+    pushes down (y); ``tradeoff`` has columns defence, removed, wrongly_penalised."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    ax.scatter(tradeoff["removed"] * 100, tradeoff["wrongly_penalised"], s=60, color="C3", zorder=3)
+    for _, row in tradeoff.iterrows():
+        ax.annotate(f"  {row['defence']}", (row["removed"] * 100, row["wrongly_penalised"]), fontsize=9,
+                    va="center")
+    ax.set(xlabel="share of the gamers' percentile gain removed (%)",
+           ylabel="honest accounts wrongly pushed down\n(more than 20 percentile points)", xlim=(0, 100),
+           ylim=(0, max(10.0, float(tradeoff["wrongly_penalised"].max()) * 1.15)))
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def plot_precision_recall(curves: Mapping[str, pd.DataFrame], *, prevalence: float, title: str, ax=None):
+    """Precision-recall curves (columns precision, recall), with the base rate a detector guessing at random gets."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    for k, (name, curve) in enumerate(curves.items()):
+        ax.plot(curve["recall"], curve["precision"], color=f"C{k}", label=name, drawstyle="steps-post")
+    ax.axhline(prevalence, color="grey", linestyle="--", linewidth=1, label=f"guessing: {prevalence:.1%}")
+    ax.set(xlabel="recall (share of the gamers found)", ylabel="precision (share of flagged who game)",
+           xlim=(0, 1), ylim=(0, 1.02))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9)
+    return ax

@@ -56,6 +56,7 @@ __all__ = [
     "follow_churn",
     "identical_posting",
     "keyword_stuffing",
+    "lift_removed",
     "lift_summary",
     "lift_table",
     "mention_spam",
@@ -783,3 +784,18 @@ def lift_summary(table: pd.DataFrame, *, value: str = "gain_points", n_boot: int
                      "n": len(values), "median_cost_per_point": float(part["cost_per_point"].median()),
                      "cost_usd": float(part["cost_usd"].mean()), "truth_change": float(part["truth_change"].mean())})
     return pd.DataFrame(rows)
+
+
+def lift_removed(table: pd.DataFrame, defence: str, reference: str = "klout", *, value: str = "gain_pct",
+                 min_gain: float = 1.0) -> pd.DataFrame:
+    """How much of each strategy's lift a defence removes, against a reference recipe (both in ``table``, a
+    :func:`lift_table`): per strategy whose mean reference gain is at least ``min_gain``, the two mean gains and
+    ``removed`` = 1 - defence / reference (1: all of it; 0: none; below 0: the defence gives the gamer more)."""
+    means = table.groupby(["strategy", "recipe"])[value].mean().unstack()
+    for name in (defence, reference):
+        if name not in means.columns:
+            raise ValueError(f"lift_removed: recipe {name!r} is not in the lift table ({list(means.columns)}).")
+    kept = means[means[reference] >= min_gain]
+    out = pd.DataFrame({"reference_gain": kept[reference], "defence_gain": kept[defence]})
+    out["removed"] = 1.0 - out["defence_gain"] / out["reference_gain"]
+    return out.sort_values("removed").reset_index()
