@@ -39,7 +39,7 @@ from influence_lab.datasets.world.vocabulary import TOPIC_VOCABULARY
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.features import user_features
 from influence_lab.scoring.recipes import make_recipe
-from influence_lab.studies.stats import bootstrap_indices, percentile_interval
+from influence_lab.studies.stats import bootstrap_indices, percentile_interval, with_progress
 
 __all__ = [
     "ATTACK_PERSONA",
@@ -647,11 +647,7 @@ def lift_table(
     populations = {recipe: clean[recipe].reindex(real).dropna().to_numpy() for recipe in recipes}
     followers = user_features(dataset, as_of=_utc(start), columns=["followers"])["followers"]
     names = list(strategies)
-    jobs = list(seeds)
-    if progress:
-        from tqdm.auto import tqdm
-
-        jobs = tqdm(jobs, desc="seeds", unit="seed")
+    jobs = with_progress(seeds, progress, desc="seeds", unit="seed")
     rows = []
     for seed in jobs:
         # each strategy's block of targets sits at its place in STRATEGIES, so a strategy meets the same targets

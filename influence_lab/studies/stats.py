@@ -324,3 +324,13 @@ def bootstrap_correlation(
 def bootstrap_spearman(x, y, n_boot: int = 1000, seed: int = 0, level: float = 0.95) -> Estimate:
     """Spearman's rho with a percentile bootstrap interval (see :func:`bootstrap_correlation`)."""
     return bootstrap_correlation(x, y, method="spearman", n_boot=n_boot, seed=seed, level=level)
+
+
+def with_progress(items, enabled: bool, *, desc: str, unit: str):
+    """``items`` as a list, wrapped in a tqdm progress bar when ``enabled`` (the loops over worlds and seeds)."""
+    items = list(items)
+    if not enabled:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=desc, unit=unit)

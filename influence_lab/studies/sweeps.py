@@ -41,6 +41,7 @@ from influence_lab.datasets.world import OUTCOME_FIELDS, WorldConfig, engagement
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.features import user_features
 from influence_lab.scoring.recipes import make_recipe
+from influence_lab.studies.stats import with_progress
 
 __all__ = [
     "MEASURES",
@@ -177,11 +178,8 @@ def tracking_sweep(
     for label, change in settings.items():
         events, outcomes = split_setting(change)
         groups.setdefault(tuple(sorted(events.items())), []).append((label, outcomes))
-    jobs = [(seed, key, members) for seed in seeds for key, members in groups.items()]
-    if progress:
-        from tqdm.auto import tqdm
-
-        jobs = tqdm(jobs, desc="worlds", unit="world")
+    jobs = with_progress([(seed, key, members) for seed in seeds for key, members in groups.items()], progress,
+                         desc="worlds", unit="world")
     rows = []
     for seed, key, members in jobs:
         config = base.replace(seed=seed, **dict(key))
@@ -378,11 +376,7 @@ def omitted_bias_sweep(
 
     base = base or WorldConfig()
     when = day_end(as_of)
-    jobs = list(seeds)
-    if progress:
-        from tqdm.auto import tqdm
-
-        jobs = tqdm(jobs, desc="worlds", unit="world")
+    jobs = with_progress(seeds, progress, desc="worlds", unit="world")
     rows = []
     for seed in jobs:
         worlds = generate_outcome_variants(base.replace(seed=seed), [{parameter: v} for v in values])
