@@ -424,3 +424,37 @@ def plot_precision_recall(curves: Mapping[str, pd.DataFrame], *, prevalence: flo
     ax.set_title(title, fontsize=11)
     ax.legend(frameon=False, fontsize=9)
     return ax
+
+
+def plot_misattribution(table: pd.DataFrame, *, title: str, xlabel: str = "posts a label needs at least", ax=None):
+    """The share of wrong topic labels (bars) and the number of labels left (line, right axis) as the evidence a
+    label needs grows (:func:`influence_lab.studies.topics.misattribution_by_evidence`)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.2))
+    positions = np.arange(len(table))
+    ax.bar(positions, table["misattribution"] * 100, color="C3", alpha=0.8, label="wrong labels (%)")
+    ax.set_xticks(positions, [f"{t:g}" for t in table["threshold"]])
+    ax.set(xlabel=xlabel, ylabel="labels not among the user's true topics (%)")
+    right = ax.twinx()
+    right.plot(positions, table["labels"], color="C0", marker="o", label="labels given")
+    right.set_ylabel("labels given")
+    right.grid(False)
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def plot_rule_curve(quality: pd.DataFrame, *, title: str, ax=None):
+    """Each labelling rule as a point of precision against recall (:func:`influence_lab.studies.topics.rule_quality`
+    over several worlds): the mean over seeds, with the seed range as error bars."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.6))
+    grouped = quality.groupby("rule", sort=False)
+    for k, (rule, part) in enumerate(grouped):
+        p, r = part["precision"], part["recall"]
+        ax.errorbar(r.mean(), p.mean(), xerr=[[r.mean() - r.min()], [r.max() - r.mean()]],
+                    yerr=[[p.mean() - p.min()], [p.max() - p.mean()]], fmt="o", color=f"C{k}", capsize=3, label=rule)
+    ax.set(xlabel="recall (share of true topics labelled)", ylabel="precision (share of labels that are right)",
+           xlim=(0, 1), ylim=(0, 1.02))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    return ax

@@ -26,7 +26,7 @@ from influence_lab.scoring.events import day_end
 from influence_lab.scoring.topics import TopicAttributor
 from influence_lab.studies.gaming import apply_attacks, keyword_stuffing
 
-__all__ = ["exposure", "judged_labels", "misattribution_by_evidence", "rule_quality", "stuffing_lift"]
+__all__ = ["exposure", "joke_posters", "judged_labels", "misattribution_by_evidence", "rule_quality", "stuffing_lift"]
 
 
 def _true_topics(users: pd.DataFrame) -> pd.Series:
@@ -85,23 +85,40 @@ def misattribution_by_evidence(model: TopicAttributor, users: pd.DataFrame, *, b
     return pd.DataFrame(rows)
 
 
-def exposure(model: TopicAttributor, users: pd.DataFrame, *, viral_engagers: int = 10,
-             few_posts: int = 2) -> pd.DataFrame:
-    """Who is most exposed: the wrong-label share by the user's number of topical posts in the window (bands) and
-    by whether the label rests on at most ``few_posts`` posts that drew at least ``viral_engagers`` engagers (a
-    viral post or two)."""
+def exposure(model: TopicAttributor, users: pd.DataFrame, *, viral_engagers: int = 10, few_posts: int = 2,
+             joke_posters: Sequence[str] | None = None) -> pd.DataFrame:
+    """Who is most exposed: the wrong-label share by the user's number of topical posts in the window (bands), by
+    whether the label rests on at most ``few_posts`` posts that drew at least ``viral_engagers`` engagers (a viral
+    post or two), and, given ``joke_posters`` (:func:`joke_posters`), by whether the user posted a joke."""
     judged = judged_labels(model, users)
     volume = model.topics_.groupby("user_id")["posts"].sum()
     judged["user_posts"] = volume.reindex(judged["user_id"]).to_numpy()
     judged["volume"] = pd.cut(judged["user_posts"], [0, 5, 20, 60, np.inf], labels=["1-5", "6-20", "21-60", "61+"])
     judged["few_viral_posts"] = (judged["posts"] <= few_posts) & (judged["engagers"] >= viral_engagers)
+    columns = ["volume", "few_viral_posts"]
+    if joke_posters is not None:
+        judged["posted_a_joke"] = judged["user_id"].isin(list(joke_posters))
+        columns.append("posted_a_joke")
     out = []
-    for column in ("volume", "few_viral_posts"):
+    for column in columns:
         grouped = judged.groupby(column, observed=True)["correct"]
         part = pd.DataFrame({"labels": grouped.size(), "misattribution": 1 - grouped.mean()}).reset_index()
         part.insert(0, "by", column)
         out.append(part.rename(columns={column: "group"}).astype({"group": str}))
     return pd.concat(out, ignore_index=True)
+
+
+def joke_posters(dataset: Dataset, as_of, window_days: float = 90) -> list[str]:
+    """Users who posted at least one joke in the window ending ``as_of``, from the truth table
+    ``true_post_topics`` (topic "joke"): who the jokes came from, which no attribution may read."""
+    table = dataset.truth.get("true_post_topics")
+    if table is None:
+        raise KeyError("joke_posters: the dataset has no 'true_post_topics' truth table (synthetic worlds only).")
+    when = day_end(as_of)
+    ev = dataset.events
+    posts = ev[(ev["kind"] == "post") & (ev["timestamp"] <= when) & (ev["timestamp"] > when - pd.Timedelta(days=window_days))]
+    jokes = set(table.loc[table["topic"] == "joke", "post_id"])
+    return sorted(set(posts.loc[posts["post_id"].isin(jokes), "actor_id"]))
 
 
 def stuffing_lift(dataset: Dataset, targets: Sequence[str], topic: str, rules: Mapping[str, Mapping[str, object]], *,
