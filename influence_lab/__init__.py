@@ -34,12 +34,16 @@ from influence_lab.contract import (
 from influence_lab.datasets import load_collegemsg, load_higgs, load_sample
 from influence_lab.scoring.recipes import RECIPES, make_recipe, score_dataset
 from influence_lab.scoring.timeline import score_timeline
+from influence_lab.scoring.workflow import score
+from influence_lab.datasets.importers import load_export
 
 __all__ = [
     "__version__",
     "load_sample",
     "load_higgs",
     "load_collegemsg",
+    "score",
+    "load_export",
     "score_dataset",
     "score_timeline",
     "make_recipe",

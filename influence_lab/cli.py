@@ -219,6 +219,119 @@ def _info(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# --------------------------------------------------------------------------- score
+
+
+def _score_options(args: argparse.Namespace) -> dict:
+    from influence_lab.datasets.importers.tabular import parse_mapping
+
+    options = {
+        "columns": parse_mapping(args.columns, what="columns") or None,
+        "kinds": parse_mapping(args.kinds, what="kinds") or None,
+        "timezone": args.timezone, "delimiter": args.delimiter, "encoding": args.encoding,
+        "timestamp_unit": args.timestamp_unit, "timestamp_format": args.timestamp_format,
+        "keep_duplicates": args.keep_duplicates, "ambiguous_times": args.ambiguous_times, "account": args.account,
+    }
+    return {k: v for k, v in options.items() if v not in (None, False)}
+
+
+def _print_table(table, top: int) -> None:
+    import pandas as pd
+
+    shown = table.head(top).copy()
+    for column in shown.columns:
+        if pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v: "" if v != v else f"{v:,.1f}" if abs(v) >= 10 else f"{v:.3g}")
+    _say(shown.to_string())
+    if len(table) > top:
+        _say(f"... {len(table) - top:,} more users (--top N shows more; --out FILE writes all)")
+
+
+def _score(args: argparse.Namespace) -> int:
+    import warnings
+
+    from influence_lab.scoring import workflow
+
+    try:
+        options = _score_options(args)
+        window = workflow.parse_window(args.window)
+    except ValueError as exc:
+        _error(str(exc))
+        return 2
+    if args.user and not args.plot:
+        _error("--user names whose timeline to draw: give --plot FILE.png too.")
+        return 2
+    if args.plot and not args.user:
+        _error("--plot draws the timelines of the users named by --user ID (one or more).")
+        return 2
+    recipe = "all" if args.recipe == "all" else args.recipe
+    size = args.path.stat().st_size if args.path.is_file() else 0
+    from tqdm.auto import tqdm
+
+    steps = tqdm(total=2, desc="load and score", disable=size < (50 << 20), file=sys.stderr, leave=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", workflow.DataWarning)  # printed below, once, as a section
+        report = workflow.score(args.path, recipe, format=args.format, as_of=args.as_of, window=window,
+                                warn=False, **options)
+    steps.update(2)
+    steps.close()
+    data = report.dataset
+    info = data.info()
+    _say(f"{data.name}: {info['users']:,} accounts, {info['events']:,} events "
+         f"({', '.join(f'{k} {n:,}' for k, n in info['events_by_kind'].items())}), as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    _say("What this data can support:")
+    for finding in report.diagnostics.findings:
+        if finding.level == "warning":
+            print(f"{PROG}: {finding}", file=sys.stderr, flush=True)
+        _say(f"  {finding}")
+    _say()
+    _print_table(report.table, args.top)
+    if args.out is not None:
+        report.table.to_csv(args.out)
+        _say(f"Wrote {len(report.table):,} ranked users to {args.out}")
+    if args.plot is not None:
+        _plot_timelines(report, args)
+    return 0
+
+
+def _plot_timelines(report, args: argparse.Namespace) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from influence_lab.course import plotting
+    from influence_lab.scoring.events import day_end
+    from influence_lab.scoring.recipes import make_recipe, score_dataset
+    from influence_lab.scoring.timeline import score_timeline
+
+    name = report.recipes[0]
+    model = make_recipe(name)
+    if model.timeline_features is None:
+        raise ContractError(f"--plot: the {name} recipe has no day-by-day timeline; use --recipe klout, kred, snp "
+                            "or network for the plot.", table="events")
+    unknown = [u for u in args.user if u not in report.table.index]
+    if unknown:
+        raise ContractError(f"--user {' '.join(unknown)}: no such account in {report.dataset.name} "
+                            f"(the ranked table's user_id column lists them).", table="users")
+    events = report.dataset.events
+    first = events["timestamp"].min()
+    days = report.window_days or float(np.ceil((report.as_of - first) / pd.Timedelta(days=1))) + 1
+    score_dataset(report.dataset, model, as_of=report.as_of, window_days=days)  # the population's calibration
+    timeline = score_timeline(report.dataset, model, start=first.floor("D"), end=report.as_of.floor("D"),
+                              window_days=int(np.ceil(days)), users=list(args.user))
+    plotting.set_theme()
+    ax = plotting.plot_score_timeline(
+        timeline, title=f"{name} score by day ({'whole span' if report.window_days is None else f'{days:g}-day window'})",
+        ylabel=f"{name} score")
+    ax.figure.savefig(args.plot, dpi=120, bbox_inches="tight")
+    plt.close(ax.figure)
+    _say(f"Wrote the timeline of {', '.join(args.user)} to {args.plot} (calibrated on everyone as of "
+         f"{day_end(report.as_of.floor('D')):%Y-%m-%d})")
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -273,6 +386,38 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--sample-dir", type=Path, default=None, metavar="DIR",
                       help="the sample folder to describe (default: data/ of the checkout, else the cache's sample/)")
     info.set_defaults(func=_info)
+
+    from influence_lab.datasets.importers import FORMATS
+    from influence_lab.scoring.recipes import RECIPES
+
+    score = commands.add_parser(
+        "score", help="score your own export: diagnostics, a ranked table, a CSV, a timeline plot",
+        description="Load an export (CSV, Parquet, X archive, Mastodon export, per-post analytics), say what it "
+                    "can support, and rank its accounts beside the sceptic's baselines.")
+    score.add_argument("path", type=Path, metavar="PATH", help="the export file (or extracted archive folder)")
+    score.add_argument("--format", choices=FORMATS, default="auto", help="what PATH is (default: detected)")
+    score.add_argument("--columns", default=None, metavar="FIELD=COL,...",
+                       help="contract field = your column, e.g. timestamp=when,actor_id=who,target_id=whom,kind=what")
+    score.add_argument("--kinds", default=None, metavar="VALUE=KIND,...",
+                       help="your kind values onto the contract's (or 'ignore'), e.g. answer=reply,question=post")
+    score.add_argument("--timezone", default=None, help="the zone of naive times, e.g. UTC or Europe/Paris")
+    score.add_argument("--ambiguous-times", choices=("raise", "earlier", "later"), default="raise",
+                       help="naive local times repeated when clocks go back (default: an error)")
+    score.add_argument("--delimiter", default=None, help="CSV delimiter (default: detected among , ; tab |)")
+    score.add_argument("--encoding", default=None, help="text encoding (default: UTF-8, or the byte-order mark's)")
+    score.add_argument("--timestamp-unit", choices=("s", "ms"), default=None, help="times are Unix numbers in this unit")
+    score.add_argument("--timestamp-format", default=None, help="strftime layout of the times, e.g. '%%d/%%m/%%Y %%H:%%M'")
+    score.add_argument("--account", default=None, help="analytics export of one account: its id")
+    score.add_argument("--keep-duplicates", action="store_true", help="keep rows that repeat an earlier row exactly")
+    score.add_argument("--recipe", choices=[*RECIPES, "all"], default="klout", help="which score (default: klout)")
+    score.add_argument("--as-of", default=None, metavar="DATE", help="score as of this time (default: the last event)")
+    score.add_argument("--window", default="auto", metavar="90D|all|auto",
+                       help="days of data scored (default auto: the whole span up to a year, else 90 days)")
+    score.add_argument("--top", type=int, default=20, help="rows of the ranked table to print (default 20)")
+    score.add_argument("--out", type=Path, default=None, metavar="FILE.csv", help="write the whole ranked table")
+    score.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="draw the --user timelines")
+    score.add_argument("--user", action="append", default=[], metavar="ID", help="an account to plot (repeatable)")
+    score.set_defaults(func=_score)
 
     parser.set_defaults(func=None, help_of=parser)
     data.set_defaults(help_of=data)

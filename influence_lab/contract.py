@@ -64,6 +64,10 @@ KNOWN_METRICS: tuple[str, ...] = (
     "invitations",
 )
 
+#: Ids of stand-in accounts for reactions an export only counts (analytics exports, archives):
+#: ``anon:<post id>:<kind>:<i>``. Scores read them like any account; rankings leave them out.
+ANONYMOUS_PREFIX = "anon:"
+
 _MAX_SHOWN = 5
 
 
@@ -438,6 +442,9 @@ class Dataset:
     #: Extra ground-truth tables of synthetic data (e.g. ``true_life_events``);
     #: like the ``true_*`` columns, scores never read them.
     truth: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: What the loader assumed or could not read, in plain words (an importer's account of the
+    #: file: the time zone naive times were read in, columns it ignored, entries it skipped).
+    notes: list[str] = field(default_factory=list)
 
     def info(self) -> dict[str, object]:
         """Rows per table, the time span and the number of users, for ``data info``."""
@@ -466,6 +473,7 @@ class Dataset:
             dict(self.removed),
             self.description,
             {},
+            list(self.notes),
         )
 
 

@@ -458,3 +458,30 @@ def plot_rule_curve(quality: pd.DataFrame, *, title: str, ax=None):
     ax.set_title(title, fontsize=11)
     ax.legend(frameon=False, fontsize=8, loc="lower left")
     return ax
+
+
+def plot_score_timeline(timeline: pd.DataFrame, *, title: str, ylabel: str = "score", ax=None):
+    """Each user's score day by day (a long :func:`influence_lab.scoring.timeline.score_timeline` table:
+    day, user_id, score), one line per user."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 4.2))
+    for k, (user, part) in enumerate(timeline.groupby("user_id", sort=False, observed=True)):
+        ax.plot(pd.to_datetime(part["day"]), part["score"], color=f"C{k % 10}", lw=1.6, label=str(user))
+    ax.set(xlabel="day (UTC)", ylabel=ylabel)
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=8, loc="best")
+    ax.figure.autofmt_xdate()
+    return ax
+
+
+def plot_outcome_scatter(table: pd.DataFrame, *, x: str, y: str, title: str, xlabel: str, ylabel: str,
+                         log: bool = True, ax=None):
+    """One point per user: a score or count (``x``) against an outcome (``y``), log1p axes by default."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.0, 4.4))
+    ax.scatter(table[x], table[y], s=18, alpha=0.7, color="C0")
+    if log:
+        ax.set_yscale("symlog", linthresh=1)
+    ax.set(xlabel=xlabel, ylabel=ylabel)
+    ax.set_title(title, fontsize=11)
+    return ax
