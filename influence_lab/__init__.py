@@ -9,7 +9,8 @@ those listed before it (``docs/architecture.md`` has the map):
   file, rows and column and say how to fix them.
 - :mod:`influence_lab.datasets` - where data comes from: the SNAP datasets
   (``snap``), the shipped synthetic sample (``sample``), the synthetic world
-  that generates it (``world``).
+  that generates it (``world``), and importers of a user's own exports
+  (``importers``: CSV/Parquet, X archive, Mastodon, per-post analytics).
 - :mod:`influence_lab.scoring` - how a score is made: event primitives,
   per-user features, the engagement graph, calibration curves, the recipes
   and their day-by-day timelines.
@@ -19,7 +20,8 @@ those listed before it (``docs/architecture.md`` has the map):
   report: narrative, plotting, the report, student copies.
 
 Start with :func:`influence_lab.load_sample` (the synthetic world, where the
-truth is known) or :func:`influence_lab.datasets.load_higgs`.
+truth is known) or :func:`influence_lab.datasets.load_higgs`; for your own
+export, :func:`influence_lab.score` (load, diagnose, score and rank in one call).
 """
 
 from influence_lab._version import __version__

@@ -43,3 +43,19 @@ def say(template: str, **values: Any) -> Markdown:
         spec_used = "{" + key + ":" in template
         formatted[key] = value if spec_used else fmt(value)
     return Markdown(template.format(**formatted))
+
+
+def attempt(function, *args, **kwargs):
+    """Call ``function``; if the data is refused (a ``ContractError``), show the message as a quote and return None.
+
+    For notebooks that demonstrate an error a user will meet, without a traceback a reader must decode."""
+    from IPython.display import display
+
+    from influence_lab.contract import ContractError
+
+    try:
+        return function(*args, **kwargs)
+    except ContractError as exc:
+        quoted = "\n".join("> " + line.replace("*", "\\*") + "  " for line in str(exc).splitlines())
+        display(Markdown(f"**Refused** ({type(exc).__name__}):\n\n{quoted}"))
+        return None

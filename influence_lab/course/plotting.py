@@ -485,3 +485,18 @@ def plot_outcome_scatter(table: pd.DataFrame, *, x: str, y: str, title: str, xla
     ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.set_title(title, fontsize=11)
     return ax
+
+
+def plot_floor_by_window(table: pd.DataFrame, *, title: str, ax=None):
+    """The share of accounts at each recipe's floor, one bar per window (:func:`influence_lab.studies.own_data.
+    floor_by_window`)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7.5, 4.0))
+    wide = table.pivot(index="recipe", columns="window", values="floor_share").reindex(
+        columns=list(dict.fromkeys(table["window"])), index=list(dict.fromkeys(table["recipe"])))
+    (wide * 100).plot.bar(ax=ax, rot=0, width=0.8, alpha=0.85)
+    ax.axhline(50, color="black", lw=0.8, ls="--", label="half of the accounts")
+    ax.set(xlabel="recipe", ylabel="accounts at the floor (%)", ylim=(0, 100))
+    ax.legend(title="window", frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_title(title, fontsize=11)
+    return ax

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from influence_lab.contract import EVENT_KINDS, ID_DTYPE, Dataset, rows_error, validate_events
+from influence_lab.contract import EVENT_KINDS, ID_DTYPE, ContractError, Dataset, rows_error, validate_events
 from influence_lab.datasets.importers.common import finish_dataset, parse_times
 from influence_lab.datasets.importers.errors import InputError
 from influence_lab.datasets.importers.safety import decode_text, read_input_bytes
@@ -172,18 +172,33 @@ def read_csv_frame(text: str, source, *, delimiter: str | None = None, entry: st
                          fix="check the quoting: a field with the delimiter or a line break must be in double "
                              "quotes, and quotes inside it doubled.", entry=entry) from None
     if ragged:
-        shown = ", ".join(f"line {n + 1 if n is not None else '?'} has {c}" for n, c in ragged[:5])
+        bad = _ragged_lines(text, delimiter, len(names))
+        shown = ", ".join(f"line {line} has {fields}" for line, fields in bad[:5])
         more = f" (and {len(ragged) - 5:,} more)" if len(ragged) > 5 else ""
         raise InputError(source, f"{len(ragged):,} rows do not have the header's {len(names)} fields: {shown}{more}.",
                          fix="a field holding the delimiter must be quoted; a missing or extra field must be "
                              "fixed in the export (or the header), not guessed.", entry=entry,
-                         line=None if ragged[0][0] is None else ragged[0][0] + 1)
+                         line=bad[0][0] if bad else None)
     if table.num_rows == 0:
         raise InputError(source, "has a header but no rows.", fix="export the data again with its rows.",
                          entry=entry)
     frame = table.to_pandas(types_mapper={pa.string(): ID_DTYPE, pa.large_string(): ID_DTYPE}.get)
     frame.attrs["delimiter"] = delimiter
     return frame
+
+
+def _ragged_lines(text: str, delimiter: str, expected: int, limit: int = 5) -> list[tuple[int, int]]:
+    """(line, fields) of the first records whose field count differs from the header's (the error path only)."""
+    out = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for record in reader:
+        if reader.line_num > 1 and record and len(record) != expected:
+            out.append((start, len(record)))
+            if len(out) >= limit:
+                break
+        start = reader.line_num + 1
+    return out
 
 
 def read_csv_text(text: str, source, *, columns=None, kinds=None, timezone=None, delimiter=None,
@@ -247,7 +262,10 @@ def _to_dataset(frame: pd.DataFrame, source, *, columns: dict, kinds, timezone, 
         if report.get("ambiguous"):
             notes.append(f"{report['ambiguous']:,} local times repeated when clocks went back were read as the "
                          f"{ambiguous_times} of their two instants (ambiguous_times='{ambiguous_times}').")
-    events, dropped = _map_kinds(events, kinds or {}, source, mapping["kind"], line_offset)
+    try:
+        events, dropped = _map_kinds(events, kinds or {}, source, mapping["kind"], line_offset)
+    except ContractError as exc:
+        raise _in_file_terms(exc, used) from None
     if "target_id" not in events.columns:
         if (events["kind"] != "post").any():
             raise InputError(source, f"has no '{mapping['target_id']}' column but holds kinds other than post.",
@@ -260,8 +278,21 @@ def _to_dataset(frame: pd.DataFrame, source, *, columns: dict, kinds, timezone, 
         ignored_kinds = sorted(k for k, v in (kinds or {}).items() if v == IGNORE)
         notes.append(f"{dropped:,} rows of kinds {ignored_kinds} were left out, as the kind mapping asked.")
     name = Path(str(source)).stem
-    return finish_dataset(name, events, source=source, notes=notes, removed=removed, line_offset=line_offset,
-                          keep_duplicates=keep_duplicates, description=f"imported from {source}")
+    try:
+        return finish_dataset(name, events, source=source, notes=notes, removed=removed, line_offset=line_offset,
+                              keep_duplicates=keep_duplicates, description=f"imported from {source}")
+    except ContractError as exc:
+        raise _in_file_terms(exc, used) from None
+
+
+def _in_file_terms(exc: ContractError, used: dict[str, str]) -> ContractError:
+    """A contract error about field F restated with the file's column name (``'actor_id' (the file's 'who')``)."""
+    by_field = {field: column for column, field in used.items()}
+    column = by_field.get(exc.column or "")
+    if column is None or column == exc.column or isinstance(exc, InputError):
+        return exc
+    text = str(exc).replace(f"column '{exc.column}'", f"column '{exc.column}' (the file's '{column}')", 1)
+    return ContractError(text, table=exc.table, column=exc.column, rows=exc.rows, source=exc.source)
 
 
 def _map_kinds(events: pd.DataFrame, kinds: Mapping[str, str], source, column: str, line_offset):
@@ -273,7 +304,9 @@ def _map_kinds(events: pd.DataFrame, kinds: Mapping[str, str], source, column: s
     lookup = {k: v for k, v in kinds.items()}
     for known in EVENT_KINDS:
         lookup.setdefault(known, known)
-    mapped = raw.map(lambda v: lookup.get(v, lookup.get(v.lower()) if isinstance(v, str) else None))
+    codes, uniques = pd.factorize(raw)  # map each distinct value once, not each row
+    targets = np.array([lookup.get(v, lookup.get(v.lower())) for v in uniques] + [None], dtype=object)
+    mapped = pd.Series(targets[codes], index=raw.index, dtype=ID_DTYPE)
     unknown = mapped.isna().to_numpy(bool)
     if unknown.any():
         values = Counter(raw[unknown].fillna("<empty>"))
