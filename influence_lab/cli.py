@@ -275,6 +275,8 @@ def _score(args: argparse.Namespace) -> int:
                                 warn=False, **options)
     steps.update(2)
     steps.close()
+    if args.plot is not None:
+        _check_plot(report, args)  # before anything is printed or written
     data = report.dataset
     info = data.info()
     _say(f"{data.name}: {info['users']:,} accounts, {info['events']:,} events "
@@ -294,6 +296,21 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_plot(report, args: argparse.Namespace) -> None:
+    """Refuse a --plot that cannot be drawn, before the command writes anything."""
+    from influence_lab.scoring.recipes import RECIPES
+
+    name = report.recipes[0]
+    if RECIPES[name].timeline_features is None:
+        with_timeline = [n for n, c in RECIPES.items() if c.timeline_features is not None]
+        raise ContractError(f"--plot: the {name} recipe has no day-by-day timeline; put one of "
+                            f"{', '.join(with_timeline)} first in --recipe for the plot.", table="events")
+    unknown = [u for u in args.user if u not in report.table.index]
+    if unknown:
+        raise ContractError(f"--user {' '.join(unknown)}: no such account in {report.dataset.name} "
+                            f"(the ranked table's user_id column lists them).", table="users")
+
+
 def _plot_timelines(report, args: argparse.Namespace) -> None:
     import matplotlib
 
@@ -309,13 +326,6 @@ def _plot_timelines(report, args: argparse.Namespace) -> None:
 
     name = report.recipes[0]
     model = make_recipe(name)
-    if model.timeline_features is None:
-        raise ContractError(f"--plot: the {name} recipe has no day-by-day timeline; use --recipe klout, kred, snp "
-                            "or network for the plot.", table="events")
-    unknown = [u for u in args.user if u not in report.table.index]
-    if unknown:
-        raise ContractError(f"--user {' '.join(unknown)}: no such account in {report.dataset.name} "
-                            f"(the ranked table's user_id column lists them).", table="users")
     events = report.dataset.events
     first = events["timestamp"].min()
     days = report.window_days or float(np.ceil((report.as_of - first) / pd.Timedelta(days=1))) + 1

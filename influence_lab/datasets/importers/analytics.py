@@ -96,6 +96,21 @@ def read_analytics(
                          f"the file has {list(frame.columns)}.",
                          fix="map them: columns={'url_clicks': 'Link clicks', ...} in Python, or on the command "
                              "line --columns url_clicks='Link clicks'.", column=wanted[missing[0]])
+    removed, notes = {}, []
+    dup = frame.duplicated(keep="first").to_numpy(bool)
+    if dup.any():
+        lines = [int(p) + 2 for p in np.flatnonzero(dup)[:5]]
+        removed["duplicate rows"] = int(dup.sum())
+        notes.append(f"{int(dup.sum()):,} rows repeat an earlier row exactly (first at lines {lines}) and were removed: "
+                     "a post is counted once.")
+        frame = frame[~dup].reset_index(drop=True)
+    repeated = frame[col["post_id"]].duplicated(keep=False).to_numpy(bool)
+    if repeated.any():
+        lines = [int(p) + 2 for p in np.flatnonzero(repeated)[:2]]
+        raise InputError(path, f"lists post {frame[col['post_id']].iloc[int(np.flatnonzero(repeated)[0])]!r} twice "
+                         f"with different values (lines {lines[0]} and {lines[1]} after removing exact repeats).",
+                         fix="keep one row per post (an export merged from two downloads repeats posts whose counts "
+                             "changed in between: keep the later one).", column=col["post_id"], line=lines[0])
     n = len(frame)
     accounts = _accounts(frame, col, account, path)
     times, n_naive = parse_times(frame[col["time"]], source=path, column=col["time"], timezone=timezone,
@@ -129,7 +144,7 @@ def read_analytics(
         outcome_parts.append(sums.assign(metric=metric))
     outcomes = pd.concat(outcome_parts, ignore_index=True)[["user_id", "period", "metric", "value"]]
     used = {c for c in col.values() if c is not None}
-    notes = [
+    notes += [
         f"{total:,} counted reactions (retweets, replies, likes) became events from as many anonymous accounts "
         f"('{ANONYMOUS_PREFIX}<post>:<kind>:<i>'): the export does not say who reacted, so each counts as a "
         "different person (the upper bound on reach), at the post's time (the export does not say when).",
@@ -143,7 +158,7 @@ def read_analytics(
         notes.append(f"{n_naive:,} times had no zone and were read as {timezone} local time.")
     users = pd.DataFrame({"user_id": pd.unique(accounts.to_numpy(dtype=object))}).astype(ID_DTYPE)
     return finish_dataset(path.stem, events, source=path, users=users, outcomes=outcomes, notes=notes,
-                          description=f"per-post analytics imported from {path}")
+                          removed=removed, description=f"per-post analytics imported from {path}")
 
 
 def _accounts(frame: pd.DataFrame, col: dict, account: str | None, path: Path) -> pd.Series:
