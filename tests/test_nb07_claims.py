@@ -44,7 +44,7 @@ def test_the_forum_holds_only_posts_and_replies(forum):
 
 
 def test_with_ninety_days_most_accounts_sit_at_the_floor_and_the_diagnostics_name_why(forum):
-    """"With 90 days, 83% to 92% of the accounts sit at the floor of the five recipes ... 25% of the replies are
+    """"With 90 days, 83% of the accounts sit at the floor of the five recipes ... 25% of the replies are
     people answering in their own thread ... SNP's interactor ratio is the same for everyone ... The Kred-style
     score ranks accounts exactly as the count of replies received does"."""
     short = il.score(forum, "all", window="90D", warn=False)
@@ -110,3 +110,25 @@ def test_answers_thirty_days_and_ignored_comments(forum):
     dropped = load_export(example_path("forum_export.csv"), **{**FORUM_OPTIONS, "kinds": {**KINDS, "comment": "ignore"}})
     assert dropped.removed["kinds ignored by the mapping"] > 0
     assert any("left out, as the kind mapping asked" in note for note in dropped.notes)
+
+
+def test_an_archive_is_one_accounts_view_and_mastodon_holds_no_reactions_received():
+    """Section 4: the diagnostics say "one account's view" (and, for X, stand-ins for its counts); "posted 148 times
+    in 6 months and drew 1,722 counted reactions"; "The Mastodon export ... holds 0 reactions received"."""
+    archive = load_export(example_path("x_archive.zip"))
+    owner = own_data.owner_of(archive)
+    checks = set(il.score(archive, "klout", warn=False).diagnostics.codes())
+    assert {"one-account", "anonymous-reactors"} <= checks
+    months = own_data.monthly_activity(archive, owner)
+    assert len(months) == 6 and months["reactions received"].sum() > months["posts"].sum()
+    toot = load_export(example_path("mastodon_export.zip"))
+    toots = own_data.monthly_activity(toot, own_data.owner_of(toot))
+    assert toots["posts"].sum() > 0 and toots["reactions received"].sum() == 0
+    assert "one-account" in il.score(toot, "klout", warn=False).diagnostics.codes()
+
+
+def test_floor_by_window_calibrates_each_window_afresh(forum):
+    """Each window's floor share is that of a recipe fitted on that window alone (not the first window's fit)."""
+    together = own_data.floor_by_window(forum, recipes=("network",), windows=(30, 90)).set_index("window")
+    alone = own_data.floor_by_window(forum, recipes=("network",), windows=(90,)).set_index("window")
+    assert together.loc["90 days", "floor_share"] == alone.loc["90 days", "floor_share"]

@@ -44,8 +44,8 @@ def floor_by_window(dataset: Dataset, recipes=("klout", "kred", "snp", "network"
     as_of = dataset.events["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
     rows = []
     for name in recipes:
-        model = make_recipe(name)
         for window in windows:
+            model = make_recipe(name)  # a fresh recipe per window: a fitted one would keep the first calibration
             days = _span_days(dataset, as_of) if window == "all" else float(window)
             table = named(score_dataset(dataset, model, as_of=as_of, window_days=days))
             at_floor = table["score"] <= float(model.scale[0]) + 1e-9
@@ -106,7 +106,7 @@ def owner_of(dataset: Dataset) -> str:
 
 
 def monthly_activity(dataset: Dataset, user: str) -> pd.DataFrame:
-    """One account's posts, reactions it gave and reactions it received, per calendar month (UTC)."""
+    """One account's posts, reactions it gave and reactions it received, per calendar month (UTC) with any of them."""
     ev = dataset.events
     month = ev["timestamp"].dt.tz_localize(None).dt.to_period("M")
     kind = ev["kind"].astype(str)
@@ -117,6 +117,7 @@ def monthly_activity(dataset: Dataset, user: str) -> pd.DataFrame:
         "reactions received": (ev["target_id"] == user) & engagement & (ev["actor_id"] != user),
     }
     out = pd.DataFrame({name: mask.groupby(month).sum() for name, mask in parts.items()}).astype(int)
+    out = out[out.sum(axis=1) > 0]  # months with only follow events (archives date follows at the account's start)
     out.index = out.index.astype(str)
     out.index.name = "month"
     return out

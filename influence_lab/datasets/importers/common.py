@@ -10,7 +10,6 @@ with or without offsets: naive times only with an explicit time zone.
 
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd

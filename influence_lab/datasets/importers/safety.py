@@ -5,11 +5,13 @@ Every function here either returns what was asked or raises
 the line (or archive entry) and how to fix it. Nothing is written to disk:
 archives are read in memory, entry by entry, never extracted.
 
-- :func:`read_input_bytes`: a file that exists, is a file and is not empty.
-- :func:`decode_text`: bytes to text. A byte-order mark (UTF-8 or UTF-16) is
-  honoured and removed; otherwise UTF-8 is required unless an ``encoding`` is
-  named; NUL bytes (binary data) and lines over ``MAX_LINE_BYTES`` are refused
-  with their line number.
+- :func:`read_input_bytes`: a file that exists, is a regular file (not a
+  device or pipe) and is not empty.
+- :func:`decode_text`: bytes to text. A byte-order mark (UTF-8, UTF-16 or
+  UTF-32) is honoured and removed; otherwise UTF-8 is required unless an
+  ``encoding`` is named (a text codec; UTF-16/32 are checked after decoding);
+  NUL bytes (binary data) and lines over ``MAX_LINE_BYTES`` are refused with
+  their line number.
 - :func:`parse_json`: JSON text to Python objects, refusing nesting deeper
   than ``MAX_JSON_DEPTH`` and saying where a syntax error is.
 - :class:`SafeArchive`: a zip read entry by entry, refusing paths that escape
@@ -36,8 +38,10 @@ from influence_lab.datasets.importers.errors import InputError
 __all__ = ["read_input_bytes", "decode_text", "parse_json", "json_depth", "SafeArchive", "line_of_offset"]
 
 _CHUNK = 1 << 24  # 16 MiB: the unit of the UTF-8 check and the newline scan
-_BOMS = (
+_BOMS = (  # UTF-32's marks first: UTF-32-LE's begins with UTF-16-LE's
     (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
@@ -53,6 +57,9 @@ def read_input_bytes(path, *, what: str = "export") -> bytes:
     if path.is_dir():
         raise InputError(path, "is a folder, not a file.",
                          fix="name the export file itself (or, for an X or Mastodon archive, the .zip).")
+    if not path.is_file():  # a device (/dev/zero never ends), a named pipe (blocks), a socket
+        raise InputError(path, "is not a regular file (a device, pipe or socket).",
+                         fix="save the export to a file and name that file.")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -115,20 +122,20 @@ def decode_text(data: bytes, source, *, encoding: str | None = None, entry: str 
             break
     else:
         found = None
-    if found is not None and found.startswith("utf-16"):
-        try:
-            text = data.decode(found)
-        except UnicodeDecodeError as exc:
-            raise _decode_error(data, exc, source, found, entry) from None
-        _check_lines(text.encode("utf-8"), source, entry)
-        return text, found
-    _check_lines(data, source, entry)
     name = found or encoding or "utf-8"
     try:
         codec = codecs.lookup(name)
-    except LookupError:
-        raise InputError(source, f"names an unknown text encoding {name!r}.",
-                         fix="use a Python codec name such as utf-8, cp1252, latin-1 or utf-16.") from None
+        if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: bytes-to-bytes, not text
+            raise LookupError(name)
+    except (LookupError, TypeError):
+        raise _unknown_encoding(source, name, entry) from None
+    if codec.name.startswith(("utf-16", "utf-32")):
+        # Two or four bytes a character: the NUL and line checks apply to the text, not to the bytes
+        # (a BOM-less UTF-16 file named with encoding='utf-16-le' is full of NUL bytes).
+        text = _decode_all(data, codec.name, source, entry)
+        _check_lines(text.encode("utf-8", "surrogatepass"), source, entry)
+        return text, (found or codec.name)
+    _check_lines(data, source, entry)
     if codec.name == "utf-8":
         decoder = codecs.getincrementaldecoder("utf-8")()
         parts = []
@@ -139,10 +146,26 @@ def decode_text(data: bytes, source, *, encoding: str | None = None, entry: str 
                 exc.start += start
                 raise _decode_error(data, exc, source, "utf-8", entry) from None
         return "".join(parts), "utf-8"
+    return _decode_all(data, codec.name, source, entry), codec.name
+
+
+def _unknown_encoding(source, name, entry) -> InputError:
+    return InputError(source, f"names an unknown text encoding {name!r}.",
+                      fix="use a Python codec name such as utf-8, cp1252, latin-1 or utf-16.", entry=entry)
+
+
+def _decode_all(data: bytes, encoding: str, source, entry) -> str:
+    """``data`` decoded with a codec known to exist, every failure an :class:`InputError`."""
     try:
-        return data.decode(codec.name), codec.name
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _decode_error(data, exc, source, codec.name, entry) from None
+        raise _decode_error(data, exc, source, encoding, entry) from None
+    except LookupError:  # a codec that is not a text encoding
+        raise _unknown_encoding(source, encoding, entry) from None
+    except (UnicodeError, ValueError) as exc:  # codecs such as punycode or idna raise plain UnicodeError
+        raise InputError(source, f"cannot be decoded as {encoding} ({exc}).",
+                         fix="name the file's encoding (encoding='cp1252', --encoding cp1252), or save the file "
+                             "as UTF-8.", entry=entry) from None
 
 
 def _decode_error(data: bytes, exc: UnicodeDecodeError, source, encoding: str, entry) -> InputError:
