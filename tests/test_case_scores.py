@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from influence_lab.scoring import recipes
 from influence_lab.datasets.world import CASE_USERS

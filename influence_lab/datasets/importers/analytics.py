@@ -40,6 +40,7 @@ from influence_lab.datasets.importers.common import finish_dataset, parse_times
 from influence_lab.datasets.importers.errors import InputError
 from influence_lab.datasets.importers.safety import decode_text, read_input_bytes
 from influence_lab.datasets.importers.tabular import read_csv_frame
+from influence_lab.datasets.importers.x_archive import MAX_COUNTED_REACTIONS
 
 __all__ = ["read_analytics", "ANALYTICS_FIELDS", "REACTION_COUNTS", "OUTCOME_COUNTS", "looks_like_analytics",
            "ANONYMOUS_PREFIX"]
@@ -117,6 +118,12 @@ def read_analytics(
                                  line_offset=2)
     post_ids = frame[col["post_id"]].astype(ID_DTYPE)
     counts = {f: _counts(frame, col[f], path) for f in (*REACTION_COUNTS, *OUTCOME_COUNTS)}
+    total_counted = sum(int(counts[f].sum()) for f in REACTION_COUNTS)
+    if total_counted > MAX_COUNTED_REACTIONS:
+        raise InputError(path, f"counts {total_counted:,} reactions in all, more than the {MAX_COUNTED_REACTIONS:,} "
+                         "stand-in events the importer makes (each counted reaction becomes one).",
+                         fix="check the counts (a column of ids mapped as counts?); if they are real, raise "
+                             "influence_lab.datasets.importers.x_archive.MAX_COUNTED_REACTIONS.")
     posts = pd.DataFrame({"timestamp": times, "actor_id": accounts, "target_id": pd.NA, "kind": "post",
                           "post_id": post_ids})
     if col["text"] is not None:

@@ -42,7 +42,7 @@ def parse_times(
     source,
     column: str,
     timezone: str | None,
-    line_offset: int,
+    line_offset: int | None,
     time_format: str | None = None,
     unit: str | None = None,
     table: str = "events",
@@ -71,21 +71,25 @@ def parse_times(
                          line_offset=line_offset)
     if unit is not None:
         numbers = pd.to_numeric(text, errors="coerce")
-        bad = numbers.isna().to_numpy(bool)
+        stamps = pd.to_datetime(numbers.where(np.isfinite(numbers)), unit=unit, utc=True, errors="coerce")
+        bad = stamps.isna().to_numpy(bool)  # not a number, inf, or beyond the years 1677-2262
         if bad.any():
             raise rows_error(table=table, column=column, positions=np.flatnonzero(bad), n_rows=len(text),
-                             problem=f"are not Unix times in {unit}", values=text.array,
+                             problem=f"are not Unix times in {unit} (numbers for the years 1677-2262)",
+                             values=text.array,
                              fix="write every time as a number of seconds (or ms) since 1970-01-01 UTC.",
                              source=str(source), line_offset=line_offset)
-        return pd.to_datetime(numbers, unit=unit, utc=True).astype(TIMESTAMP_DTYPE), 0
+        return stamps.astype(TIMESTAMP_DTYPE), 0
     if text.str.fullmatch(r"\d{9,13}(\.\d+)?").all():
         raise rows_error(table=table, column=column, positions=np.arange(min(len(text), 5)), n_rows=len(text),
                          problem="are numbers, not dates", values=text.array,
                          fix="these look like Unix times: pass timestamp_unit='s' (or 'ms'); on the command "
                              "line --timestamp-unit s.", source=str(source), line_offset=line_offset)
     if time_format is not None:
-        parsed = pd.to_datetime(text, format=time_format, errors="coerce")
-        has_zone = np.full(len(text), getattr(parsed.dt, "tz", None) is not None)
+        zoned_format = "%z" in time_format or "%Z" in time_format
+        # utc=True when the format reads an offset: times with different offsets are one column then
+        parsed = pd.to_datetime(text, format=time_format, errors="coerce", utc=zoned_format)
+        has_zone = np.full(len(text), zoned_format)
         zoned = parsed.dt.tz_convert("UTC") if has_zone.all() else None
         local = None if has_zone.all() else parsed
     else:
@@ -95,6 +99,22 @@ def parse_times(
         cleaned = text[has_zone].str.replace(r"\s+(?=[+-]\d\d:?\d\d\s*$)", "", regex=True)
         zoned = pd.to_datetime(cleaned, errors="coerce", utc=True, format="ISO8601")
         local = pd.to_datetime(text[~has_zone], errors="coerce", format="ISO8601")
+    # Unreadable text (and times beyond the nanosecond range, 1677-2262) first: a naive-time error for
+    # 'yesterday' would send the user to --timezone for nothing.
+    unreadable = np.zeros(len(text), dtype=bool)
+    low, high = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    for mask, values in ((has_zone, zoned), (~has_zone, local)):
+        if mask.any():
+            values = values[mask] if len(values) == len(text) else values
+            naive_values = values if getattr(values.dt, "tz", None) is not None else values.dt.tz_localize("UTC")
+            unreadable[mask] = (values.isna() | (naive_values < low) | (naive_values > high)).to_numpy(bool)
+    if unreadable.any():
+        raise rows_error(table=table, column=column, positions=np.flatnonzero(unreadable), n_rows=len(text),
+                         problem="have a timestamp that cannot be read (or lies outside the years 1677-2262)",
+                         values=text.array,
+                         fix="write times as ISO 8601 (2012-07-04T09:00:00Z or 2012-07-04 09:00:00+02:00), or "
+                             "pass timestamp_format='%d/%m/%Y %H:%M' (--timestamp-format) for another layout.",
+                         source=str(source), line_offset=line_offset)
     out = pd.Series(pd.NaT, index=text.index, dtype=TIMESTAMP_DTYPE)
     if has_zone.any():
         out[has_zone] = zoned[has_zone] if len(zoned) == len(out) else zoned
@@ -165,10 +185,14 @@ def finish_dataset(
     """Validate, count and remove exact duplicate events, and wrap everything in a :class:`Dataset`."""
     notes = list(notes or [])
     removed = dict(removed or {})
+    # Positions in the importer's frame (rows it dropped, such as ignored kinds, keep their numbers).
+    original = np.arange(len(events)) if events.index.has_duplicates else events.index.to_numpy()
     events = validate_events(events.reset_index(drop=True), source=str(source), line_offset=line_offset)
+    # validate_events lets a post's target be empty: '' (Parquet, JSON) and missing (CSV) are the same then
+    events["target_id"] = events["target_id"].mask(events["target_id"].str.strip() == "")
     dup = events.duplicated(keep="first").to_numpy(bool)
     if dup.any():
-        first = [int(p) + (line_offset or 0) for p in np.flatnonzero(dup)[:5]]
+        first = [int(original[p]) + (line_offset or 0) for p in np.flatnonzero(dup)[:5]]
         where = "lines" if line_offset is not None else "entries"
         if keep_duplicates:
             notes.append(f"{int(dup.sum()):,} rows repeat an earlier row exactly (first at {where} {first}); "

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Mapping
@@ -130,7 +131,12 @@ def read_table(
 
 def read_csv_frame(text: str, source, *, delimiter: str | None = None, entry: str | None = None) -> pd.DataFrame:
     """A decoded CSV as a table of text columns (empty cells missing), refusing ragged rows by line."""
-    head = text[:65536].splitlines()[:50]
+    # Split at CSV line ends only (str.splitlines also splits at U+2028, \x0c, \x85...), and leave out the
+    # line the 64 KiB window cuts: a partial line looks ragged.
+    lines = re.split(r"\r\n|\n|\r", text[:65536])
+    if len(text) > 65536 and len(lines) > 1:
+        lines = lines[:-1]
+    head = lines[:1] + [line for line in lines[1:] if line][:49]  # blank lines skipped, as pyarrow does
     header_line = head[0] if head else ""
     if delimiter is None:
         delimiter = _sniff_delimiter(head) or ","
@@ -164,7 +170,7 @@ def read_csv_frame(text: str, source, *, delimiter: str | None = None, entry: st
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
                                              invalid_row_handler=on_bad_row),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, null_values=[""],
                                                  strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
@@ -192,12 +198,19 @@ def _ragged_lines(text: str, delimiter: str, expected: int, limit: int = 5) -> l
     out = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
-    for record in reader:
-        if reader.line_num > 1 and record and len(record) != expected:
-            out.append((start, len(record)))
-            if len(out) >= limit:
-                break
-        start = reader.line_num + 1
+    field_limit = csv.field_size_limit()
+    csv.field_size_limit(max(field_limit, len(text) + 1))  # a quoted field may hold most of the file
+    try:
+        for record in reader:
+            if reader.line_num > 1 and record and len(record) != expected:
+                out.append((start, len(record)))
+                if len(out) >= limit:
+                    break
+            start = reader.line_num + 1
+    except csv.Error:
+        pass  # the lines found so far; the message still counts every ragged row
+    finally:
+        csv.field_size_limit(field_limit)
     return out
 
 
@@ -206,9 +219,55 @@ def read_csv_text(text: str, source, *, columns=None, kinds=None, timezone=None,
                   ambiguous_times="raise") -> Dataset:
     """:func:`read_table` for CSV text already decoded (what the archive importers hand over)."""
     frame = read_csv_frame(text, source, delimiter=delimiter)
-    return _to_dataset(frame, source, columns=dict(columns or {}), kinds=kinds, timezone=timezone, line_offset=2,
-                       timestamp_unit=timestamp_unit, timestamp_format=timestamp_format,
-                       keep_duplicates=keep_duplicates, ambiguous_times=ambiguous_times)
+    # Row i is line i + 2 only when every record is one line: a quoted line break, a blank line (skipped)
+    # or old Mac line ends break that, and errors then name rows, not wrong lines.
+    lines = text.count("\n") + (not text.endswith("\n")) - 1
+    line_offset = 2 if lines == len(frame) else None
+    try:
+        ds = _to_dataset(frame, source, columns=dict(columns or {}), kinds=kinds, timezone=timezone,
+                         line_offset=line_offset, timestamp_unit=timestamp_unit,
+                         timestamp_format=timestamp_format, keep_duplicates=keep_duplicates,
+                         ambiguous_times=ambiguous_times)
+    except ContractError as exc:
+        if line_offset is not None or type(exc) is not ContractError or not exc.rows:
+            raise
+        starts = _record_lines(text, frame.attrs["delimiter"])
+        text_ = re.sub(r"^  row (\d+)", lambda m: f"  row {m[1]}{_line_of(starts, int(m[1]))}", str(exc),
+                       flags=re.M)
+        raise ContractError(text_, table=exc.table, column=exc.column, rows=exc.rows, source=exc.source) from None
+    if line_offset is None:
+        starts = None
+        for i, note in enumerate(ds.notes):
+            if "(first at entries [" in note:
+                starts = starts or _record_lines(text, frame.attrs["delimiter"])
+                ds.notes[i] = re.sub(r"first at entries \[([\d, ]+)\]", lambda m: "first at lines " + str(
+                    [starts[int(p)] for p in m[1].split(", ") if int(p) < len(starts)]), note)
+    return ds
+
+
+def _line_of(starts: list[int], position: int) -> str:
+    return f" (line {starts[position]} of the file)" if position < len(starts) else ""
+
+
+def _record_lines(text: str, delimiter: str) -> list[int]:
+    """The line each data record starts on, blank lines skipped as pyarrow skips them (the error path only)."""
+    out = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start, header = 1, True
+    field_limit = csv.field_size_limit()
+    csv.field_size_limit(max(field_limit, len(text) + 1))
+    try:
+        for record in reader:
+            if record:
+                if not header:
+                    out.append(start)
+                header = False
+            start = reader.line_num + 1
+    except csv.Error:
+        pass
+    finally:
+        csv.field_size_limit(field_limit)
+    return out
 
 
 def _read_parquet(path: Path, data: bytes) -> pd.DataFrame:
@@ -245,17 +304,29 @@ def _to_dataset(frame: pd.DataFrame, source, *, columns: dict, kinds, timezone, 
     events = pd.DataFrame({field: frame[column] for column, field in used.items()})
     times = events["timestamp"]
     if isinstance(times.dtype, pd.DatetimeTZDtype):
+        missing = times.isna().to_numpy(bool)
+        if missing.any():
+            raise rows_error(table="events", column=mapping["timestamp"], positions=np.flatnonzero(missing),
+                             n_rows=len(times), problem="have no timestamp", source=str(source),
+                             fix=f"give every row a time in '{mapping['timestamp']}'.", line_offset=line_offset)
         events["timestamp"] = times.dt.tz_convert("UTC")
     elif pd.api.types.is_datetime64_dtype(times):
         if timezone is None:
             raise InputError(source, "holds naive timestamps (no zone).", column=mapping["timestamp"],
                              fix="name their zone: timezone='UTC' (--timezone UTC) or the zone they were written in.")
-        events["timestamp"] = times.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        # As text through parse_times: unknown zones, DST gaps and repeats, missing times are errors there.
+        resolved: dict = {}
+        events["timestamp"], _ = parse_times(
+            times.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"), source=source, column=mapping["timestamp"],
+            timezone=timezone, line_offset=line_offset, ambiguous=ambiguous_times, report=resolved)
         notes.append(f"{len(times):,} naive times read as {timezone} local time.")
+        if resolved.get("ambiguous"):
+            notes.append(f"{resolved['ambiguous']:,} local times repeated when clocks went back were read as the "
+                         f"{ambiguous_times} of their two instants (ambiguous_times='{ambiguous_times}').")
     else:
         report: dict = {}
         events["timestamp"], n_naive = parse_times(
-            times, source=source, column=mapping["timestamp"], timezone=timezone, line_offset=line_offset or 0,
+            times, source=source, column=mapping["timestamp"], timezone=timezone, line_offset=line_offset,
             time_format=timestamp_format, unit=timestamp_unit, ambiguous=ambiguous_times, report=report)
         if n_naive:
             notes.append(f"{n_naive:,} times had no zone and were read as {timezone} local time.")
