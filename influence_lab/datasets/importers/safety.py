@@ -214,10 +214,33 @@ def parse_json(text: str, source, *, entry: str | None = None):
         raise InputError(source, f"is not valid JSON: {exc.msg} (character {exc.colno} of the line).",
                          fix="export the file again; a truncated download or a hand edit breaks JSON.",
                          entry=entry, line=exc.lineno) from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(source, f"is not valid JSON ({exc}).",
+                         fix="export the file again; no export writes such values.", entry=entry) from None
     if json_depth(value) > errors.MAX_JSON_DEPTH:
         raise InputError(source, f"nests JSON deeper than {errors.MAX_JSON_DEPTH} levels.", fix=fix_depth,
                          entry=entry)
+    _check_strings(value, source, entry)
     return value
+
+
+def _check_strings(value, source, entry) -> None:
+    """Refuse strings (and keys) that are not encodable text, such as a lone surrogate escape (``"\\ud800"``)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise InputError(source, f"holds a string that is not text (an unpaired surrogate escape in "
+                                 f"{item[:40]!r}).", fix="export the file again; a broken emoji escape is not "
+                                 "valid text.", entry=entry) from None
 
 
 class SafeArchive:
