@@ -232,7 +232,7 @@ def _score_options(args: argparse.Namespace) -> dict:
         "timestamp_unit": args.timestamp_unit, "timestamp_format": args.timestamp_format,
         "keep_duplicates": args.keep_duplicates, "ambiguous_times": args.ambiguous_times, "account": args.account,
     }
-    return {k: v for k, v in options.items() if v not in (None, False)}
+    return {k: v for k, v in options.items() if v not in (None, False) and not (k == "ambiguous_times" and v == "raise")}
 
 
 def _print_table(table, top: int) -> None:
@@ -271,16 +271,30 @@ def _score(args: argparse.Namespace) -> int:
     steps = tqdm(total=2, desc="load and score", disable=size < (50 << 20), file=sys.stderr, leave=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", workflow.DataWarning)  # printed below, once, as a section
-        report = workflow.score(args.path, recipe, format=args.format, as_of=args.as_of, window=window,
-                                warn=False, **options)
+        if args.engine != "pandas":
+            if options or args.format != "auto":
+                _error("--engine duckdb reads a table in the contract's columns as it is: drop the import options "
+                       f"({', '.join(sorted(options)) or '--format'}) or use --engine pandas.")
+                return 2
+            recipe = ["klout", "network"] if recipe == "all" else recipe
+            report = workflow.score(str(args.path), recipe, engine=args.engine, as_of=args.as_of, window=window,
+                                    warn=False)
+        else:
+            report = workflow.score(args.path, recipe, format=args.format, as_of=args.as_of, window=window,
+                                    warn=False, **options)
     steps.update(2)
     steps.close()
     if args.plot is not None:
         _check_plot(report, args)  # before anything is printed or written
     data = report.dataset
-    info = data.info()
-    _say(f"{data.name}: {info['users']:,} accounts, {info['events']:,} events "
-         f"({', '.join(f'{k} {n:,}' for k, n in info['events_by_kind'].items())}), as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    if data is not None:
+        info = data.info()
+        _say(f"{data.name}: {info['users']:,} accounts, {info['events']:,} events "
+             f"({', '.join(f'{k} {n:,}' for k, n in info['events_by_kind'].items())}), "
+             f"as of {report.as_of:%Y-%m-%d %H:%M} UTC")
+    else:
+        _say(f"{args.path}: {len(report.table):,} accounts scored by {args.engine}, as of "
+             f"{report.as_of:%Y-%m-%d %H:%M} UTC")
     _say("What this data can support:")
     for finding in report.diagnostics.findings:
         if finding.level == "warning":
@@ -300,6 +314,9 @@ def _check_plot(report, args: argparse.Namespace) -> None:
     """Refuse a --plot that cannot be drawn, before the command writes anything."""
     from influence_lab.scoring.recipes import RECIPES
 
+    if report.dataset is None:
+        raise ContractError("--plot: the day-by-day timeline runs on the pandas path; drop --engine (or --plot).",
+                            table="events")
     name = report.recipes[0]
     if RECIPES[name].timeline_features is None:
         with_timeline = [n for n, c in RECIPES.items() if c.timeline_features is not None]
@@ -420,6 +437,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--account", default=None, help="analytics export of one account: its id")
     score.add_argument("--keep-duplicates", action="store_true", help="keep rows that repeat an earlier row exactly")
     score.add_argument("--recipe", choices=[*RECIPES, "all"], default="klout", help="which score (default: klout)")
+    score.add_argument("--engine", choices=("pandas", "duckdb"), default="pandas",
+                       help="where features are aggregated: pandas (default; every importer and check) or duckdb "
+                            "(Parquet/CSV in the contract's columns, a folder or a glob, out of core; klout, network)")
     score.add_argument("--as-of", default=None, metavar="DATE", help="score as of this time (default: the last event)")
     score.add_argument("--window", default="auto", metavar="90D|all|auto",
                        help="days of data scored (default auto: the whole span up to a year, else 90 days)")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Conda-forge names that differ from PyPI names.
-CONDA_TO_PYPI: dict[str, str] = {"python-igraph": "igraph"}
+CONDA_TO_PYPI: dict[str, str] = {"python-igraph": "igraph", "python-duckdb": "duckdb"}
 
 
 def _name_and_spec(requirement: str) -> tuple[str, str]:

@@ -42,6 +42,7 @@ __all__ = [
     "diagnose_data",
     "diagnose_scores",
     "choose_window",
+    "window_for_span",
     "ANONYMOUS_PREFIX",
     "FLOOR_WARNING_SHARE",
     "PLAIN_COUNTS",
@@ -128,7 +129,11 @@ def _span_days(events: pd.DataFrame) -> float:
 
 def choose_window(events: pd.DataFrame, recipe_window: float = 90.0) -> tuple[float | None, str]:
     """(window in days, or None for the whole span; the reason) for data whose user named no window."""
-    span = _span_days(events)
+    return window_for_span(_span_days(events), recipe_window)
+
+
+def window_for_span(span: float, recipe_window: float = 90.0) -> tuple[float | None, str]:
+    """:func:`choose_window` for data spanning ``span`` days (what an engine reports without loading the events)."""
     if span <= WHOLE_SPAN_DAYS:
         return None, (f"the whole span of the data ({span:,.0f} days): it covers a year or less, and a "
                       f"{recipe_window:g}-day window would discard {max(0.0, 1 - recipe_window / max(span, 1e-9)):.0%} "

@@ -91,6 +91,7 @@ def score(
     as_of=None,
     window="auto",
     warn: bool = True,
+    engine: str = "pandas",
     **import_options,
 ) -> ScoreReport:
     """Score an export file (any format of ``load_export``) or a Dataset; rank it; say what the data supports.
@@ -100,8 +101,18 @@ def score(
     ``"all"``, or days (``90``, ``"90D"``); ``as_of`` defaults to the last
     event. ``import_options`` (``columns``, ``kinds``, ``timezone``, ...) go
     to the importer. With ``warn`` every warning finding is also issued as a
-    :class:`DataWarning`. The ranked table is sorted by the first recipe."""
+    :class:`DataWarning`. The ranked table is sorted by the first recipe.
+
+    ``engine="duckdb"`` aggregates in DuckDB straight from the file (Parquet or CSV in the contract's columns, a
+    folder of Parquet files or a glob) without loading the events into pandas; only the recipes of
+    ``engines.run.ENGINE_RECIPES`` run there, the data-level checks are skipped (said in the diagnostics) and
+    ``report.dataset`` is None."""
     names = _recipes(recipe)
+    if engine != "pandas":
+        if import_options:
+            raise ValueError(f"options {sorted(import_options)} belong to the importers (engine='pandas'); an "
+                             "engine reads the contract's columns as they are.")
+        return _score_on_engine(data, names, engine=engine, as_of=as_of, window=window, warn=warn)
     if isinstance(data, Dataset):
         if import_options:
             raise ValueError(f"import options {sorted(import_options)} only apply to a file, not a Dataset.")
@@ -142,6 +153,44 @@ def score(
             warnings.warn(str(finding), DataWarning, stacklevel=2)
     ranked = _ranked(per_recipe, names)
     return ScoreReport(ranked, per_recipe, diagnostics, dataset, as_of, window_days, names)
+
+
+def _score_on_engine(data, names, *, engine, as_of, window, warn) -> ScoreReport:
+    from influence_lab.scoring.diagnostics import Finding, window_for_span
+    from influence_lab.scoring.engines.run import ENGINE_RECIPES, make_engine, score_on_engine
+
+    outside = [n for n in names if n not in ENGINE_RECIPES]
+    if outside:
+        raise ValueError(f"recipes {outside} run on pandas only (engine recipes: {list(ENGINE_RECIPES)}); "
+                         "drop them or use engine='pandas'.")
+    runner = make_engine(engine, data)
+    first, last = runner.span()
+    as_of = last if as_of is None else pd.Timestamp(as_of)
+    as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of
+    chosen = parse_window(window)
+    span_days = float((as_of - first) / pd.Timedelta(days=1))
+    if chosen == "auto":
+        window_days, reason = window_for_span(span_days, WINDOW_DAYS)
+    else:
+        window_days = chosen
+        reason = "the whole span of the data (as asked)" if chosen is None else f"{chosen:g} days (as asked)"
+    days = window_days if window_days is not None else span_days + 1.0
+    label = "over the whole span of the data" if window_days is None else f"over a {days:g}-day window"
+    diagnostics = Diagnostics([_window_finding(reason), Finding(
+        "info", "engine", f"features aggregated by {engine} from {runner.source}; the data-level checks (kinds, "
+        "self-engagements, unknown posts, stand-ins) run on the pandas path only (--engine pandas).")],
+        window_days=window_days, window_reason=reason)
+    per_recipe = {}
+    for name in names:
+        table = score_on_engine(None, name, engine=runner, as_of=as_of, window_days=days, with_features=True)
+        per_recipe[name] = table
+        named = ~table.index.astype(str).str.startswith(ANONYMOUS_PREFIX)
+        floor = float(make_recipe(name).scale[0])
+        diagnostics.findings.extend(diagnose_scores(table[named], name, floor=floor, window_label=label))
+    if warn:
+        for finding in diagnostics.warnings:
+            warnings.warn(str(finding), DataWarning, stacklevel=3)
+    return ScoreReport(_ranked(per_recipe, names), per_recipe, diagnostics, None, as_of, window_days, names)
 
 
 def _window_finding(reason: str):
