@@ -278,7 +278,8 @@ def _score(args: argparse.Namespace) -> int:
                 return 2
             recipe = ["klout", "network"] if recipe == "all" else recipe
             report = workflow.score(str(args.path), recipe, engine=args.engine, as_of=args.as_of, window=window,
-                                    warn=False)
+                                    warn=False, engine_options={"master": args.spark_master}
+                                    if args.engine == "spark" else None)
         else:
             report = workflow.score(args.path, recipe, format=args.format, as_of=args.as_of, window=window,
                                     warn=False, **options)
@@ -437,9 +438,12 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--account", default=None, help="analytics export of one account: its id")
     score.add_argument("--keep-duplicates", action="store_true", help="keep rows that repeat an earlier row exactly")
     score.add_argument("--recipe", choices=[*RECIPES, "all"], default="klout", help="which score (default: klout)")
-    score.add_argument("--engine", choices=("pandas", "duckdb"), default="pandas",
-                       help="where features are aggregated: pandas (default; every importer and check) or duckdb "
-                            "(Parquet/CSV in the contract's columns, a folder or a glob, out of core; klout, network)")
+    score.add_argument("--engine", choices=("pandas", "duckdb", "spark"), default="pandas",
+                       help="where features are aggregated: pandas (default; every importer and check), duckdb "
+                            "(Parquet/CSV in the contract's columns, a folder or a glob, out of core) or spark "
+                            "(the same, distributed); engines run klout and network")
+    score.add_argument("--spark-master", default="local[*]", metavar="URL",
+                       help="with --engine spark: the master URL (default local[*]; spark://host:7077, yarn)")
     score.add_argument("--as-of", default=None, metavar="DATE", help="score as of this time (default: the last event)")
     score.add_argument("--window", default="auto", metavar="90D|all|auto",
                        help="days of data scored (default auto: the whole span up to a year, else 90 days)")

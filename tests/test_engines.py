@@ -107,3 +107,24 @@ def test_a_table_breaking_the_contract_is_refused_by_the_engine(tmp_path):
     bad.to_parquet(tmp_path / "bad.parquet")
     with pytest.raises(ContractError, match="column 'kind': 1 rows have a kind outside"):
         DuckDBEngine(tmp_path / "bad.parquet")
+
+
+@pytest.fixture(scope="module")
+def spark_events(events):
+    from influence_lab.scoring.engines.spark_engine import java_available
+
+    if not java_available():
+        pytest.skip("the Spark engine needs Java 17 (no `java` on PATH and no JAVA_HOME): "
+                    "install openjdk-17-jre-headless to run these tests")
+    return events[events["timestamp"] >= "2012-12-01"]
+
+
+def test_spark_features_and_scores_equal_the_pandas_path(spark_events):
+    from influence_lab.scoring.engines.run import make_engine
+
+    spark = make_engine("spark", spark_events)
+    _close(spark.features(window_days=30), user_features(spark_events, window_days=30)[list(ENGINE_FEATURES)])
+    for recipe in ENGINE_RECIPES:
+        on_spark = score_on_engine(None, recipe, engine=spark, window_days=30)
+        pandas = il.score_dataset(spark_events, recipe, window_days=30)
+        np.testing.assert_allclose(on_spark["score"].reindex(pandas.index), pandas["score"], rtol=0, atol=1e-9)

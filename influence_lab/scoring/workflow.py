@@ -92,6 +92,7 @@ def score(
     window="auto",
     warn: bool = True,
     engine: str = "pandas",
+    engine_options: dict | None = None,
     **import_options,
 ) -> ScoreReport:
     """Score an export file (any format of ``load_export``) or a Dataset; rank it; say what the data supports.
@@ -103,7 +104,7 @@ def score(
     to the importer. With ``warn`` every warning finding is also issued as a
     :class:`DataWarning`. The ranked table is sorted by the first recipe.
 
-    ``engine="duckdb"`` aggregates in DuckDB straight from the file (Parquet or CSV in the contract's columns, a
+    ``engine="duckdb"`` (or ``"spark"``, with ``engine_options={"master": URL}``) aggregates straight from the file (Parquet or CSV in the contract's columns, a
     folder of Parquet files or a glob) without loading the events into pandas; only the recipes of
     ``engines.run.ENGINE_RECIPES`` run there, the data-level checks are skipped (said in the diagnostics) and
     ``report.dataset`` is None."""
@@ -112,7 +113,8 @@ def score(
         if import_options:
             raise ValueError(f"options {sorted(import_options)} belong to the importers (engine='pandas'); an "
                              "engine reads the contract's columns as they are.")
-        return _score_on_engine(data, names, engine=engine, as_of=as_of, window=window, warn=warn)
+        return _score_on_engine(data, names, engine=engine, as_of=as_of, window=window, warn=warn,
+                                options=engine_options or {})
     if isinstance(data, Dataset):
         if import_options:
             raise ValueError(f"import options {sorted(import_options)} only apply to a file, not a Dataset.")
@@ -155,7 +157,7 @@ def score(
     return ScoreReport(ranked, per_recipe, diagnostics, dataset, as_of, window_days, names)
 
 
-def _score_on_engine(data, names, *, engine, as_of, window, warn) -> ScoreReport:
+def _score_on_engine(data, names, *, engine, as_of, window, warn, options) -> ScoreReport:
     from influence_lab.scoring.diagnostics import Finding, window_for_span
     from influence_lab.scoring.engines.run import ENGINE_RECIPES, make_engine, score_on_engine
 
@@ -163,7 +165,7 @@ def _score_on_engine(data, names, *, engine, as_of, window, warn) -> ScoreReport
     if outside:
         raise ValueError(f"recipes {outside} run on pandas only (engine recipes: {list(ENGINE_RECIPES)}); "
                          "drop them or use engine='pandas'.")
-    runner = make_engine(engine, data)
+    runner = make_engine(engine, data, **options)
     first, last = runner.span()
     as_of = last if as_of is None else pd.Timestamp(as_of)
     as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of

@@ -21,7 +21,7 @@ from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
 
 __all__ = ["ENGINES", "ENGINE_RECIPES", "make_engine", "pagerank_of_edges", "score_on_engine"]
 
-ENGINES: tuple[str, ...] = ("pandas", "duckdb")
+ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
 ENGINE_RECIPES: tuple[str, ...] = ("klout", "network")
 
 
@@ -31,6 +31,10 @@ def make_engine(name: str, source, **options):
         from influence_lab.scoring.engines.duckdb_engine import DuckDBEngine
 
         return DuckDBEngine(source, **options)
+    if name == "spark":
+        from influence_lab.scoring.engines.spark_engine import SparkEngine
+
+        return SparkEngine(source, **options)
     raise ValueError(f"unknown engine {name!r}; choose one of {[e for e in ENGINES if e != 'pandas']}.")
 
 

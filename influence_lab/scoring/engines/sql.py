@@ -72,11 +72,12 @@ def klout_features_sql(*, as_of_ns: int, low_ns: int, activity_exponent: float, 
     """One row per user with an in-window post or engagement received or given: the :data:`ENGINE_FEATURES`."""
     d = DIALECTS[dialect]
     w = int(standing_window_days)
+    first_day = low_ns // DAY_NS - w - 1  # the standing of the window's first day looks back w days, no further
     return f"""
 WITH {_common(d, as_of_ns=as_of_ns, low_ns=low_ns)},
 activity AS (SELECT actor_id, day, COUNT(*) AS g FROM win GROUP BY actor_id, day),
 engager_days AS (SELECT DISTINCT actor_id, day FROM win),
-pairs AS (SELECT DISTINCT actor_id AS sender, target_id AS receiver, day FROM eng),
+pairs AS (SELECT DISTINCT actor_id AS sender, target_id AS receiver, day FROM eng WHERE day >= {first_day}),
 standing AS (
   SELECT e.actor_id, e.day, COUNT(DISTINCT p.sender) AS standing
   FROM engager_days e JOIN pairs p

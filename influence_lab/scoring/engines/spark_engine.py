@@ -1,0 +1,135 @@
+"""The Spark engine: the window features of :mod:`~influence_lab.scoring.engines.sql`, distributed.
+
+:class:`SparkEngine` runs the same SQL text as DuckDB (Spark's dialect switch: integer division through doubles
+with an exact integer correction) on a Spark session: local mode by default (``local[*]``), a real cluster by its
+master URL (``spark://host:7077``, ``yarn``). It reads a pandas DataFrame, a Parquet file or folder, or a CSV
+file in the contract's columns. Only the aggregated features and edges come back to the driver.
+
+Spark needs Java 17 or later (``java -version``); without it, creating the engine raises a RuntimeError saying
+what to install.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+
+from influence_lab.contract import EVENT_KINDS, ID_DTYPE, ContractError
+from influence_lab.scoring.engines.sql import DAY_NS, ENGINE_FEATURES, edges_sql, klout_features_sql, users_sql
+from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams
+
+__all__ = ["SparkEngine", "java_available"]
+
+
+def java_available() -> bool:
+    """Whether a ``java`` executable is on the PATH (or JAVA_HOME is set), as Spark needs."""
+    import os
+
+    return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
+
+
+class SparkEngine:
+    """Compute window features with Spark SQL from ``source`` (a DataFrame, a Parquet file or folder, a CSV file).
+
+    ``master`` is the Spark master URL (default ``local[*]``); ``config`` extra Spark settings."""
+
+    name = "spark"
+
+    def __init__(self, source, *, master: str = "local[*]", config: dict | None = None) -> None:
+        if not java_available():
+            raise RuntimeError("Spark needs Java 17 or later, and no `java` is on the PATH (nor JAVA_HOME set). "
+                               "How to fix: install a JDK (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; "
+                               "macOS: brew install openjdk@17), or use --engine duckdb.")
+        from pyspark.sql import SparkSession
+
+        builder = (SparkSession.builder.master(master).appName("influence-lab")
+                   .config("spark.sql.session.timeZone", "UTC")
+                   .config("spark.sql.shuffle.partitions", "8")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+        for key, value in (config or {}).items():
+            builder = builder.config(key, value)
+        self.spark = builder.getOrCreate()
+        self.spark.sparkContext.setLogLevel("ERROR")
+        if isinstance(source, pd.DataFrame):
+            frame = pd.DataFrame({
+                "ts_ns": source["timestamp"].dt.as_unit("ns").array.asi8,
+                "actor_id": source["actor_id"].astype(object),
+                "target_id": source["target_id"].astype(object).where(source["target_id"].notna(), None),
+                "kind": source["kind"].astype(str).astype(object),
+                "post_id": (source["post_id"].astype(object).where(source["post_id"].notna(), None)
+                            if "post_id" in source.columns else None),
+            })
+            raw = self.spark.createDataFrame(frame, schema="ts_ns long, actor_id string, target_id string, "
+                                                           "kind string, post_id string")
+            raw.createOrReplaceTempView("raw_events")
+            select = "ts_ns, actor_id, target_id, kind, post_id"
+        else:
+            path = str(source)
+            reader = self.spark.read
+            raw = reader.option("header", "true").csv(path) if path.lower().endswith(".csv") else reader.parquet(path)
+            raw.createOrReplaceTempView("raw_events")
+            post = "CAST(post_id AS STRING)" if "post_id" in raw.columns else "CAST(NULL AS STRING)"
+            # microseconds: Spark's timestamps carry no nanoseconds
+            select = (f"unix_micros(CAST(timestamp AS TIMESTAMP)) * 1000 AS ts_ns, CAST(actor_id AS STRING) AS "
+                      f"actor_id, CAST(target_id AS STRING) AS target_id, CAST(kind AS STRING) AS kind, {post} AS post_id")
+        self.spark.sql(f"""
+            CREATE OR REPLACE TEMP VIEW events AS
+            SELECT ts_ns, actor_id, NULLIF(target_id, '') AS target_id, kind, NULLIF(post_id, '') AS post_id
+            FROM (SELECT {select} FROM raw_events)""")
+        self.source = "DataFrame" if isinstance(source, pd.DataFrame) else str(source)
+        self.check()
+
+    def _df(self, query: str) -> pd.DataFrame:
+        return self.spark.sql(query).toPandas()
+
+    def check(self) -> None:
+        """The contract, checked in one pass (as :meth:`DuckDBEngine.check`)."""
+        kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
+        conditions = {
+            "kind": (f"kind IS NULL OR kind NOT IN ({kinds})", f"have a kind outside {list(EVENT_KINDS)}"),
+            "actor_id": ("actor_id IS NULL OR trim(actor_id) = ''", "have an empty or missing actor_id"),
+            "target_id": ("kind <> 'post' AND target_id IS NULL", "are not posts but have no target_id"),
+            "timestamp": ("ts_ns IS NULL", "have no timestamp"),
+        }
+        sums = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS `{name}`" for name, (c, _) in conditions.items())
+        counts = self.spark.sql(f"SELECT {sums} FROM events").collect()[0].asDict()
+        for name, (_, problem) in conditions.items():
+            if counts[name]:
+                raise ContractError(f"{self.source} (events, read by Spark): column '{name}': {counts[name]:,} rows "
+                                    f"{problem}.\nHow to fix: correct those rows (see the contract in data/README.md).",
+                                    table="events", column=name, source=self.source)
+
+    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        low, high = self.spark.sql("SELECT MIN(ts_ns), MAX(ts_ns) FROM events").collect()[0]
+        if high is None:
+            raise ValueError("SparkEngine: the events table has no rows.")
+        return pd.Timestamp(int(low), tz="UTC"), pd.Timestamp(int(high), tz="UTC")
+
+    def last_event(self) -> pd.Timestamp:
+        return self.span()[1]
+
+    def _bounds(self, as_of, window_days: float) -> tuple[int, int]:
+        as_of = self.last_event() if as_of is None else pd.Timestamp(as_of)
+        as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
+        return int(as_of.value), int(as_of.value) - int(round(window_days * DAY_NS))
+
+    def features(self, *, as_of=None, window_days: float = 90.0, params: FeatureParams = DEFAULT_PARAMS
+                 ) -> pd.DataFrame:
+        """The engine features of every user seen up to ``as_of`` (as :meth:`DuckDBEngine.features`)."""
+        as_of_ns, low_ns = self._bounds(as_of, window_days)
+        query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
+                                   standing_window_days=params.standing_window_days, dialect="spark")
+        found = self._df(query).set_index("user_id")
+        users = self._df(users_sql(as_of_ns=as_of_ns))["user_id"]
+        index = pd.Index(users.astype(ID_DTYPE), name="user_id")
+        return found.reindex(index).fillna(0.0).astype(np.float64)[list(ENGINE_FEATURES)]
+
+    def edges(self, *, as_of=None, window_days: float = 90.0) -> pd.DataFrame:
+        as_of_ns, low_ns = self._bounds(as_of, window_days)
+        return self._df(edges_sql(as_of_ns=as_of_ns, low_ns=low_ns, dialect="spark"))
+
+    def close(self) -> None:
+        self.spark.catalog.dropTempView("events")
