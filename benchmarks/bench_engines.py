@@ -10,7 +10,8 @@ the path's own (``resource.getrusage``):
   scan, the SQL features, the calibration in memory).
 
 Reported: seconds and peak RSS of each, and the ratio pandas / DuckDB. Run:
-``python benchmarks/bench_engines.py [N]``; writes ``benchmarks/results/engines.json``.
+``python benchmarks/bench_engines.py [N] [duckdb,pandas]`` (the second argument picks the paths; DuckDB alone
+for sizes pandas cannot hold); writes ``benchmarks/results/engines.json``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import environment, peak_rss_mb, write_results  # noqa: E402
+from _common import environment, write_results  # noqa: E402
 
 CHILD = """
 import json, sys, time
@@ -53,10 +54,10 @@ print(json.dumps({{"total_s": time.perf_counter() - t0, "load_s": loaded, "score
 def _child(path: Path, how: str) -> dict:
     code = CHILD.format(bench=str(Path(__file__).resolve().parent), path=str(path), how=how)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads([line for line in out.stdout.splitlines() if line.startswith("{")][-1])
 
 
-def main(n: int) -> dict:
+def main(n: int, paths: tuple[str, ...] = ("duckdb", "pandas")) -> dict:
     from bench_scores import random_events
 
     with tempfile.TemporaryDirectory(prefix="influence-lab-engines-") as tmp:
@@ -64,7 +65,12 @@ def main(n: int) -> dict:
         t0 = time.perf_counter()
         random_events(n, max(n // 10, 1000)).to_parquet(path)
         made = time.perf_counter() - t0
-        runs = {how: _child(path, how) for how in ("duckdb", "pandas")}
+        runs = {how: _child(path, how) for how in paths}
+    if "pandas" not in runs:
+        payload = {"events": n, "generate_and_write_s": round(made, 1), "runs": runs, "environment": environment()}
+        print(f"{n:,} events: DuckDB {runs['duckdb']['total_s']:.1f} s (peak {runs['duckdb']['peak_rss_mb']:.0f} MB)")
+        write_results(f"engines_{n}", payload)
+        return payload
     ratio = runs["pandas"]["total_s"] / runs["duckdb"]["total_s"]
     ratio_score = runs["pandas"]["score_s"] / runs["duckdb"]["total_s"]
     payload = {"events": n, "generate_and_write_s": round(made, 1), "runs": runs,
@@ -79,4 +85,5 @@ def main(n: int) -> dict:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000,
+         tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 else ("duckdb", "pandas"))

@@ -53,6 +53,7 @@ class DuckDBEngine:
 
         self.connection = duckdb.connect()
         self.connection.execute("SET TimeZone = 'UTC'")
+        self.connection.execute("SET enable_progress_bar = false")  # DuckDB's bar writes to stdout: not ours to use
         if memory_limit:
             self.connection.execute(f"SET memory_limit = {_quote(memory_limit)}")
         if threads:
