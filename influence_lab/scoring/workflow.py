@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import ANONYMOUS_PREFIX, Dataset
-from influence_lab.scoring.diagnostics import Diagnostics, choose_window, diagnose_data, diagnose_scores
+from influence_lab.scoring.diagnostics import Diagnostics, diagnose_data, diagnose_scores, window_for_span
 from influence_lab.scoring.events import WINDOW_DAYS
 from influence_lab.scoring.recipes import RECIPES, make_recipe, score_dataset
 
-__all__ = ["score", "ScoreReport", "parse_window", "BASELINES", "DataWarning"]
+__all__ = ["score", "ScoreReport", "parse_window", "named", "BASELINES", "DataWarning"]
 
 #: The sceptic's baselines printed beside every score.
 BASELINES: tuple[str, ...] = ("followers", "posts", "reactions_received", "unique_engagers")
@@ -36,6 +36,19 @@ BASELINES: tuple[str, ...] = ("followers", "posts", "reactions_received", "uniqu
 
 class DataWarning(UserWarning):
     """The data in hand cannot support what was asked (most users at the floor, a constant component, ...)."""
+
+
+def named(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of real accounts: stand-ins for counted reactions (``anon:...``) left out."""
+    return table[~table.index.astype(str).str.startswith(ANONYMOUS_PREFIX)]
+
+
+def _window(window, span_days: float) -> tuple[float | None, str]:
+    """(window days or None for the whole span, the reason) for a ``window`` argument and the data's span."""
+    chosen = parse_window(window)
+    if chosen == "auto":
+        return window_for_span(span_days, WINDOW_DAYS)
+    return chosen, ("the whole span of the data (as asked)" if chosen is None else f"{chosen:g} days (as asked)")
 
 
 def parse_window(window) -> float | None | str:
@@ -129,14 +142,9 @@ def score(
     as_of = events["timestamp"].max() if as_of is None else pd.Timestamp(as_of)
     if as_of.tzinfo is None:
         as_of = as_of.tz_localize("UTC")
-    chosen = parse_window(window)
-    if chosen == "auto":
-        window_days, reason = choose_window(events[events["timestamp"] <= as_of], WINDOW_DAYS)
-    else:
-        window_days = chosen
-        reason = "the whole span of the data (as asked)" if chosen is None else f"{chosen:g} days (as asked)"
-    span = events["timestamp"].min()
-    days = window_days if window_days is not None else float((as_of - span) / pd.Timedelta(days=1)) + 1.0
+    span_days = float((as_of - events["timestamp"].min()) / pd.Timedelta(days=1))
+    window_days, reason = _window(window, span_days)
+    days = window_days if window_days is not None else span_days + 1.0
     label = "over the whole span of the data" if window_days is None else f"over a {days:g}-day window"
     diagnostics = Diagnostics(diagnose_data(dataset), window_days=window_days, window_reason=reason)
     diagnostics.findings.insert(0, _window_finding(reason))
@@ -146,8 +154,7 @@ def score(
         floor = float(model.scale[0])
         table = score_dataset(dataset, model, as_of=as_of, window_days=days, with_features=True)
         per_recipe[name] = table
-        named = ~table.index.astype(str).str.startswith(ANONYMOUS_PREFIX)
-        diagnostics.findings.extend(diagnose_scores(table[named], name, floor=floor, window_label=label))
+        diagnostics.findings.extend(diagnose_scores(named(table), name, floor=floor, window_label=label))
     if window_days is None and days > WINDOW_DAYS:
         diagnostics.findings.extend(_floor_at_recipe_window(dataset, names[0], as_of, per_recipe[names[0]]))
     if warn:
@@ -158,7 +165,7 @@ def score(
 
 
 def _score_on_engine(data, names, *, engine, as_of, window, warn, options) -> ScoreReport:
-    from influence_lab.scoring.diagnostics import Finding, window_for_span
+    from influence_lab.scoring.diagnostics import Finding
     from influence_lab.scoring.engines.run import ENGINE_RECIPES, make_engine, score_on_engine
 
     outside = [n for n in names if n not in ENGINE_RECIPES]
@@ -169,13 +176,8 @@ def _score_on_engine(data, names, *, engine, as_of, window, warn, options) -> Sc
     first, last = runner.span()
     as_of = last if as_of is None else pd.Timestamp(as_of)
     as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of
-    chosen = parse_window(window)
     span_days = float((as_of - first) / pd.Timedelta(days=1))
-    if chosen == "auto":
-        window_days, reason = window_for_span(span_days, WINDOW_DAYS)
-    else:
-        window_days = chosen
-        reason = "the whole span of the data (as asked)" if chosen is None else f"{chosen:g} days (as asked)"
+    window_days, reason = _window(window, span_days)
     days = window_days if window_days is not None else span_days + 1.0
     label = "over the whole span of the data" if window_days is None else f"over a {days:g}-day window"
     diagnostics = Diagnostics([_window_finding(reason), Finding(
@@ -186,9 +188,8 @@ def _score_on_engine(data, names, *, engine, as_of, window, warn, options) -> Sc
     for name in names:
         table = score_on_engine(None, name, engine=runner, as_of=as_of, window_days=days, with_features=True)
         per_recipe[name] = table
-        named = ~table.index.astype(str).str.startswith(ANONYMOUS_PREFIX)
         floor = float(make_recipe(name).scale[0])
-        diagnostics.findings.extend(diagnose_scores(table[named], name, floor=floor, window_label=label))
+        diagnostics.findings.extend(diagnose_scores(named(table), name, floor=floor, window_label=label))
     if warn:
         for finding in diagnostics.warnings:
             warnings.warn(str(finding), DataWarning, stacklevel=3)
@@ -208,8 +209,7 @@ def _floor_at_recipe_window(dataset, name, as_of, whole) -> list:
     model = make_recipe(name)
     floor = float(model.scale[0])
     short = score_dataset(dataset, model, as_of=as_of, window_days=WINDOW_DAYS)
-    short = short[~short.index.astype(str).str.startswith(ANONYMOUS_PREFIX)]
-    whole = whole[~whole.index.astype(str).str.startswith(ANONYMOUS_PREFIX)]
+    short, whole = named(short), named(whole)
     share_short = float((short["score"] <= floor + 1e-9).mean())
     share_whole = float((whole["score"] <= floor + 1e-9).mean())
     return [Finding("info", "window-effect",
@@ -219,8 +219,7 @@ def _floor_at_recipe_window(dataset, name, as_of, whole) -> list:
 
 def _ranked(per_recipe: dict[str, pd.DataFrame], names: list[str]) -> pd.DataFrame:
     first = per_recipe[names[0]]
-    keep = ~first.index.astype(str).str.startswith(ANONYMOUS_PREFIX)
-    out = pd.DataFrame(index=first.index[keep])
+    out = pd.DataFrame(index=named(first).index)
     for name in names:
         out[f"{name}_score"] = per_recipe[name].loc[out.index, "score"]
     for baseline in BASELINES:

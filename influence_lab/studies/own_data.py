@@ -19,19 +19,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from influence_lab.contract import ANONYMOUS_PREFIX, ContractError, Dataset
+from influence_lab.contract import ContractError, Dataset
 from influence_lab.datasets.importers import load_export
 from influence_lab.scoring.recipes import make_recipe, score_dataset
-from influence_lab.scoring.workflow import ScoreReport
+from influence_lab.scoring.workflow import ScoreReport, named
 from influence_lab.studies.validity import correlations
 
 __all__ = ["floor_by_window", "window_agreement", "outcome_frame", "validity_table", "monthly_activity",
            "hostile_gallery", "named", "owner_of"]
-
-
-def named(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of real accounts (stand-ins for counted reactions, ``anon:...``, left out)."""
-    return table[~table.index.astype(str).str.startswith(ANONYMOUS_PREFIX)]
 
 
 def _span_days(dataset: Dataset, as_of: pd.Timestamp) -> float:

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import shutil
 
-import numpy as np
 import pandas as pd
 
-from influence_lab.contract import EVENT_KINDS, ID_DTYPE, ContractError
-from influence_lab.scoring.engines.sql import DAY_NS, ENGINE_FEATURES, edges_sql, klout_features_sql, users_sql
-from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams
+from influence_lab.scoring.engines.base import SQLEngine
 
 __all__ = ["SparkEngine", "java_available"]
 
@@ -30,12 +27,13 @@ def java_available() -> bool:
     return shutil.which("java") is not None or bool(os.environ.get("JAVA_HOME"))
 
 
-class SparkEngine:
+class SparkEngine(SQLEngine):
     """Compute window features with Spark SQL from ``source`` (a DataFrame, a Parquet file or folder, a CSV file).
 
     ``master`` is the Spark master URL (default ``local[*]``); ``config`` extra Spark settings."""
 
     name = "spark"
+    dialect = "spark"
 
     def __init__(self, source, *, master: str = "local[*]", config: dict | None = None) -> None:
         if not java_available():
@@ -84,52 +82,6 @@ class SparkEngine:
 
     def _df(self, query: str) -> pd.DataFrame:
         return self.spark.sql(query).toPandas()
-
-    def check(self) -> None:
-        """The contract, checked in one pass (as :meth:`DuckDBEngine.check`)."""
-        kinds = ", ".join(f"'{k}'" for k in EVENT_KINDS)
-        conditions = {
-            "kind": (f"kind IS NULL OR kind NOT IN ({kinds})", f"have a kind outside {list(EVENT_KINDS)}"),
-            "actor_id": ("actor_id IS NULL OR trim(actor_id) = ''", "have an empty or missing actor_id"),
-            "target_id": ("kind <> 'post' AND target_id IS NULL", "are not posts but have no target_id"),
-            "timestamp": ("ts_ns IS NULL", "have no timestamp"),
-        }
-        sums = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END) AS `{name}`" for name, (c, _) in conditions.items())
-        counts = self.spark.sql(f"SELECT {sums} FROM events").collect()[0].asDict()
-        for name, (_, problem) in conditions.items():
-            if counts[name]:
-                raise ContractError(f"{self.source} (events, read by Spark): column '{name}': {counts[name]:,} rows "
-                                    f"{problem}.\nHow to fix: correct those rows (see the contract in data/README.md).",
-                                    table="events", column=name, source=self.source)
-
-    def span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
-        low, high = self.spark.sql("SELECT MIN(ts_ns), MAX(ts_ns) FROM events").collect()[0]
-        if high is None:
-            raise ValueError("SparkEngine: the events table has no rows.")
-        return pd.Timestamp(int(low), tz="UTC"), pd.Timestamp(int(high), tz="UTC")
-
-    def last_event(self) -> pd.Timestamp:
-        return self.span()[1]
-
-    def _bounds(self, as_of, window_days: float) -> tuple[int, int]:
-        as_of = self.last_event() if as_of is None else pd.Timestamp(as_of)
-        as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
-        return int(as_of.value), int(as_of.value) - int(round(window_days * DAY_NS))
-
-    def features(self, *, as_of=None, window_days: float = 90.0, params: FeatureParams = DEFAULT_PARAMS
-                 ) -> pd.DataFrame:
-        """The engine features of every user seen up to ``as_of`` (as :meth:`DuckDBEngine.features`)."""
-        as_of_ns, low_ns = self._bounds(as_of, window_days)
-        query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
-                                   standing_window_days=params.standing_window_days, dialect="spark")
-        found = self._df(query).set_index("user_id")
-        users = self._df(users_sql(as_of_ns=as_of_ns))["user_id"]
-        index = pd.Index(users.astype(ID_DTYPE), name="user_id")
-        return found.reindex(index).fillna(0.0).astype(np.float64)[list(ENGINE_FEATURES)]
-
-    def edges(self, *, as_of=None, window_days: float = 90.0) -> pd.DataFrame:
-        as_of_ns, low_ns = self._bounds(as_of, window_days)
-        return self._df(edges_sql(as_of_ns=as_of_ns, low_ns=low_ns, dialect="spark"))
 
     def close(self) -> None:
         self.spark.catalog.dropTempView("events")
