@@ -30,12 +30,15 @@ def java_available() -> bool:
 class SparkEngine(SQLEngine):
     """Compute window features with Spark SQL from ``source`` (a DataFrame, a Parquet file or folder, a CSV file).
 
-    ``master`` is the Spark master URL (default ``local[*]``); ``config`` extra Spark settings."""
+    ``master`` is the Spark master URL (default ``local[*]``); ``driver_memory`` the driver's JVM heap (Spark's
+    default of 1g cannot hold a pandas DataFrame of the sample's size; it takes effect only when this call starts
+    the session); ``config`` extra Spark settings."""
 
     name = "spark"
     dialect = "spark"
 
-    def __init__(self, source, *, master: str = "local[*]", config: dict | None = None) -> None:
+    def __init__(self, source, *, master: str = "local[*]", driver_memory: str = "4g",
+                 config: dict | None = None) -> None:
         if not java_available():
             raise RuntimeError("Spark needs Java 17 or later, and no `java` is on the PATH (nor JAVA_HOME set). "
                                "How to fix: install a JDK (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; "
@@ -46,6 +49,7 @@ class SparkEngine(SQLEngine):
                    .config("spark.sql.session.timeZone", "UTC")
                    .config("spark.sql.shuffle.partitions", "8")
                    .config("spark.ui.enabled", "false")
+                   .config("spark.driver.memory", driver_memory)
                    .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
         for key, value in (config or {}).items():
             builder = builder.config(key, value)

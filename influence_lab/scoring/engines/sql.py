@@ -1,6 +1,6 @@
 """The window features of the Klout-style and network recipes, written once as SQL.
 
-Why plain SQL (and not Ibis): the features are a handful of GROUP BYs, one window count and one range join; both
+Why plain SQL (and not Ibis): the features are a handful of GROUP BYs and two window functions; both
 DuckDB and Spark SQL run the same text with two dialect switches (:data:`DIALECTS`: how a timestamp becomes
 nanoseconds, how integers divide), which keeps one reviewable definition, no extra dependency, and queries an
 analyst can read and run in their own engine. Every definition mirrors ``scoring.features`` (a test holds the two
@@ -11,7 +11,11 @@ equal to 1e-9 on the synthetic sample):
 - *activity weight* of an in-window engagement: ``g ** -activity_exponent``, ``g`` = in-window engagements its
   actor gave that day;
 - *standing* of an engager on day d: distinct users who engaged them on days ``[d - W, d - 1]``
-  (``W = standing_window_days``), over all history;
+  (``W = standing_window_days``), over all history. It is computed without a range join (which Spark runs as a
+  join on the user followed by a filter, quadratic in a busy user's days): each (sender, receiver) pair active
+  on day p adds ``+1`` to the receiver on day ``p + 1`` and ``-1`` on ``min(next active day of the pair, p + W)
+  + 1``; the standing on day d is the running sum of these marks up to d, read by probe rows in the same
+  ordered window (sorted after the marks of their day);
 - *published items*: posts plus reshares, replies and mentions given, less mentions carrying the post id of the
   actor's own post.
 
@@ -78,12 +82,23 @@ WITH {_common(d, as_of_ns=as_of_ns, low_ns=low_ns)},
 activity AS (SELECT actor_id, day, COUNT(*) AS g FROM win GROUP BY actor_id, day),
 engager_days AS (SELECT DISTINCT actor_id, day FROM win),
 pairs AS (SELECT DISTINCT actor_id AS sender, target_id AS receiver, day FROM eng WHERE day >= {first_day}),
-standing AS (
-  SELECT e.actor_id, e.day, COUNT(DISTINCT p.sender) AS standing
-  FROM engager_days e JOIN pairs p
-    ON p.receiver = e.actor_id AND p.day >= e.day - {w} AND p.day <= e.day - 1
-  GROUP BY e.actor_id, e.day
+marks AS (
+  SELECT receiver AS user_id, day + 1 AS day, 1 AS delta, 0 AS probe FROM pairs
+  UNION ALL
+  SELECT receiver AS user_id,
+         LEAST(COALESCE(LEAD(day) OVER (PARTITION BY sender, receiver ORDER BY day), day + {w}), day + {w}) + 1
+           AS day, -1 AS delta, 0 AS probe
+  FROM pairs
+  UNION ALL
+  SELECT actor_id AS user_id, day, 0 AS delta, 1 AS probe FROM engager_days
 ),
+running AS (
+  SELECT user_id, day, probe,
+         SUM(delta) OVER (PARTITION BY user_id ORDER BY day, probe ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+           AS standing
+  FROM marks
+),
+standing AS (SELECT user_id AS actor_id, day, standing FROM running WHERE probe = 1),
 weighted AS (
   SELECT w.target_id AS user_id,
          COUNT(*) AS reactions_received,
