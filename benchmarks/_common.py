@@ -20,7 +20,7 @@ from influence_lab.paths import mirror_dir, project_root
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 # distributions whose versions go into every machine block (absent ones are reported as such)
-LIBRARIES = ("influence-lab", "numpy", "pandas", "pyarrow", "scipy", "networkx", "igraph")
+LIBRARIES = ("influence-lab", "numpy", "pandas", "pyarrow", "scipy", "networkx", "igraph", "duckdb", "pyspark")
 
 
 def seconds(call) -> float:

@@ -1,6 +1,6 @@
 """Benchmark: the Klout-style score on the pandas path and on DuckDB, same table, same run (issue 12).
 
-The table is ``bench_scores.random_events`` (N events among N/10 users, one year, no post ids; default N = 10
+The table is ``influence_lab.datasets.random_table.random_events`` (N events among N/10 users, one year, no post ids; default N = 10
 million), written once to Parquet in a temporary folder. Timed, each in a fresh child process so that peak RSS is
 the path's own (``resource.getrusage``):
 
@@ -58,7 +58,7 @@ def _child(path: Path, how: str) -> dict:
 
 
 def main(n: int, paths: tuple[str, ...] = ("duckdb", "pandas")) -> dict:
-    from bench_scores import random_events
+    from influence_lab.datasets.random_table import random_events
 
     with tempfile.TemporaryDirectory(prefix="influence-lab-engines-") as tmp:
         path = Path(tmp) / "events.parquet"

@@ -37,39 +37,10 @@ SCALE_USERS = 1_000_000
 
 
 def random_events(n_events: int = SCALE_EVENTS, n_users: int = SCALE_USERS, seed: int = 0):
-    """A random contract events table, built with numpy and pyarrow (no Python loop over rows)."""
-    import pandas as pd
-    import pyarrow as pa
+    """The package's random contract table (:func:`influence_lab.datasets.random_table.random_events`)."""
+    from influence_lab.datasets.random_table import random_events as draw
 
-    from influence_lab.contract import EVENT_KINDS, ID_DTYPE, KIND_DTYPE
-
-    rng = np.random.default_rng(seed)
-    # shares of post, reshare, like, reply, mention, follow, unfollow
-    shares = np.array([0.30, 0.15, 0.30, 0.07, 0.08, 0.09, 0.01])
-    kind = rng.choice(len(EVENT_KINDS), size=n_events, p=shares / shares.sum()).astype(np.int8)
-    actor = rng.integers(0, n_users, size=n_events)
-    # popularity: rank r drawn with probability ~ 1 / (r + 10) (a Zipf-like tail)
-    popularity = 1.0 / (np.arange(n_users) + 10.0)
-    target = rng.choice(n_users, size=n_events, p=popularity / popularity.sum())
-    target = rng.permutation(n_users)[target]  # popular users are not the low ids
-    start = pd.Timestamp("2012-01-01", tz="UTC").value
-    ts = np.sort(start + rng.integers(0, 365 * 86_400, size=n_events) * 1_000_000_000)
-
-    names = pa.array([f"u{i:07d}" for i in range(n_users)], type=pa.large_string())
-    actor_ids = names.take(pa.array(actor))
-    target_ids = names.take(pa.array(target, mask=kind == 0))  # posts have no target
-
-    def as_str(values):
-        return pd.Series(ID_DTYPE.__from_arrow__(pa.chunked_array([values.cast(pa.large_string())])))
-
-    return pd.DataFrame(
-        {
-            "timestamp": pd.Series(pd.to_datetime(ts, utc=True)).astype("datetime64[ns, UTC]"),
-            "actor_id": as_str(actor_ids),
-            "target_id": as_str(target_ids),
-            "kind": pd.Categorical.from_codes(kind, dtype=KIND_DTYPE),
-        }
-    )
+    return draw(n_events, n_users, seed)
 
 
 def scale_run() -> dict:

@@ -315,17 +315,20 @@ def _check_plot(report, args: argparse.Namespace) -> None:
     """Refuse a --plot that cannot be drawn, before the command writes anything."""
     from influence_lab.scoring.recipes import RECIPES
 
-    if report.dataset is None:
-        raise ContractError("--plot: the day-by-day timeline runs on the pandas path; drop --engine (or --plot).",
-                            table="events")
+    from influence_lab.scoring.engines.run import ENGINE_TIMELINE_RECIPES
+
     name = report.recipes[0]
+    if report.dataset is None and name not in ENGINE_TIMELINE_RECIPES:
+        raise ContractError(f"--plot: on an engine the day-by-day timeline runs for {', '.join(ENGINE_TIMELINE_RECIPES)}"
+                            f" only; put it first in --recipe, or drop --engine.", table="events")
     if RECIPES[name].timeline_features is None:
         with_timeline = [n for n, c in RECIPES.items() if c.timeline_features is not None]
         raise ContractError(f"--plot: the {name} recipe has no day-by-day timeline; put one of "
                             f"{', '.join(with_timeline)} first in --recipe for the plot.", table="events")
     unknown = [u for u in args.user if u not in report.table.index]
     if unknown:
-        raise ContractError(f"--user {' '.join(unknown)}: no such account in {report.dataset.name} "
+        raise ContractError(f"--user {' '.join(unknown)}: no such account in "
+                            f"{args.path if report.dataset is None else report.dataset.name} "
                             f"(the ranked table's user_id column lists them).", table="users")
 
 
@@ -344,12 +347,23 @@ def _plot_timelines(report, args: argparse.Namespace) -> None:
 
     name = report.recipes[0]
     model = make_recipe(name)
-    events = report.dataset.events
-    first = events["timestamp"].min()
+    if report.dataset is None:  # an engine: the same daily running sums, aggregated there
+        from influence_lab.scoring.engines.run import make_engine, score_on_engine, timeline_on_engine
+
+        runner = make_engine(args.engine, str(args.path),
+                             **({"master": args.spark_master} if args.engine == "spark" else {}))
+        first = runner.span()[0]
+    else:
+        first = report.dataset.events["timestamp"].min()
     days = report.window_days or float(np.ceil((report.as_of - first) / pd.Timedelta(days=1))) + 1
-    score_dataset(report.dataset, model, as_of=report.as_of, window_days=days)  # the population's calibration
-    timeline = score_timeline(report.dataset, model, start=first.floor("D"), end=report.as_of.floor("D"),
-                              window_days=int(np.ceil(days)), users=list(args.user))
+    span = dict(start=first.floor("D"), end=report.as_of.floor("D"), window_days=int(np.ceil(days)))
+    if report.dataset is None:
+        score_on_engine(None, model, engine=runner, as_of=report.as_of, window_days=days)  # the calibration
+        timeline = timeline_on_engine(None, model, engine=runner, **span)
+        timeline = timeline[timeline["user_id"].isin(list(args.user))]
+    else:
+        score_dataset(report.dataset, model, as_of=report.as_of, window_days=days)  # the population's calibration
+        timeline = score_timeline(report.dataset, model, users=list(args.user), **span)
     plotting.set_theme()
     ax = plotting.plot_score_timeline(
         timeline, title=f"{name} score by day ({'whole span' if report.window_days is None else f'{days:g}-day window'})",

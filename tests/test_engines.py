@@ -9,10 +9,11 @@ import pytest
 import influence_lab as il
 from influence_lab.contract import validate_events
 from influence_lab.scoring.engines.duckdb_engine import DuckDBEngine
-from influence_lab.scoring.engines.run import ENGINE_RECIPES, score_on_engine
+from influence_lab.scoring.engines.run import ENGINE_RECIPES, score_on_engine, timeline_on_engine
 from influence_lab.scoring.engines.sql import ENGINE_FEATURES
 from influence_lab.scoring.events import day_end
 from influence_lab.scoring.features import DEFAULT_PARAMS, user_features
+from influence_lab.scoring.timeline import score_timeline
 
 
 
@@ -59,6 +60,33 @@ def test_parquet_file_folder_and_glob_read_the_same_as_the_frame(events, tmp_pat
         _close(DuckDBEngine(source).features(window_days=60), expected)
 
 
+def _same_timeline(engine: pd.DataFrame, pandas: pd.DataFrame) -> None:
+    assert engine.shape == pandas.shape
+    engine = engine.reindex(index=pandas.index, columns=pandas.columns)
+    assert (engine.isna() == pandas.isna()).all().all(), "the engine reports other users on some days"
+    np.testing.assert_allclose(engine.to_numpy(float), pandas.to_numpy(float), rtol=0, atol=1e-9, equal_nan=True)
+
+
+@pytest.mark.parametrize("start,end,window", [("2012-10-01", None, 90), ("2012-02-01", "2012-05-15", 30)])
+def test_the_timeline_on_duckdb_equals_the_pandas_timeline(events, start, end, window):
+    # daily running sums from the engine's per-day deltas, against the pandas ledgers, day by day
+    kwargs = dict(start=start, end=end, window_days=window, format="wide")
+    _same_timeline(timeline_on_engine(events, "klout", engine="duckdb", **kwargs),
+                   score_timeline(events, "klout", **kwargs))
+
+
+def test_the_engine_timeline_reports_components_and_refuses_what_it_cannot_run(events):
+    long = timeline_on_engine(events, "klout", start="2012-12-15", components=True)
+    pandas = score_timeline(events, "klout", start="2012-12-15", components=True)
+    merged = pandas.merge(long, on=["day", "user_id"], suffixes=("", "_engine"), validate="one_to_one")
+    assert len(merged) == len(pandas) == len(long)
+    for column in ("score", "reach", "amplification", "network"):
+        np.testing.assert_allclose(merged[f"{column}_engine"], merged[column], atol=1e-9)
+    assert long.attrs["engine"] == "duckdb"
+    with pytest.raises(NotImplementedError, match="pandas only"):
+        timeline_on_engine(events, "kred")
+
+
 def test_activity_weight_and_standing_by_hand():
     """b reacts twice to a on day 2 (weight 2**-0.5 each); c, who engaged b on day 1, reacts once to a on day 2:
     c's standing is 0 (nobody engaged c), b's is 1 (c engaged b the day before)."""
@@ -95,6 +123,9 @@ def test_score_and_the_command_on_duckdb_rank_as_the_pandas_path(events, tmp_pat
     assert cli.main(["score", "events.parquet", "--engine", "duckdb", "--recipe", "all", "--out", "r.csv"]) == 0
     written = pd.read_csv(tmp_path / "r.csv", index_col="user_id")
     assert list(written.index[:20]) == list(engine.table.index[:20].astype(str))
+    assert cli.main(["score", "events.parquet", "--engine", "duckdb", "--plot", "t.png", "--user",
+                     str(engine.table.index[0])]) == 0
+    assert (tmp_path / "t.png").stat().st_size > 10_000
     assert cli.main(["score", "events.parquet", "--engine", "duckdb", "--timezone", "UTC"]) == 2
     assert "drop the import options" in capsys.readouterr().err
 
@@ -128,3 +159,21 @@ def test_spark_features_and_scores_equal_the_pandas_path(spark_events):
         on_spark = score_on_engine(None, recipe, engine=spark, window_days=30)
         pandas = il.score_dataset(spark_events, recipe, window_days=30)
         np.testing.assert_allclose(on_spark["score"].reindex(pandas.index), pandas["score"], rtol=0, atol=1e-9)
+
+
+def test_spark_reads_the_parquet_pandas_writes(spark_events, tmp_path):
+    # pandas writes nanosecond timestamps, a Parquet type Spark refuses unless told to read it as INT64
+    from influence_lab.scoring.engines.run import make_engine
+
+    spark_events.to_parquet(tmp_path / "events.parquet")
+    spark = make_engine("spark", tmp_path / "events.parquet")
+    _close(spark.features(window_days=30), user_features(spark_events, window_days=30)[list(ENGINE_FEATURES)])
+
+
+def test_the_timeline_on_spark_equals_the_pandas_timeline(spark_events):
+    from influence_lab.scoring.engines.run import make_engine
+
+    spark = make_engine("spark", spark_events)
+    kwargs = dict(start="2012-12-10", window_days=30, format="wide")
+    _same_timeline(timeline_on_engine(None, "klout", engine=spark, **kwargs),
+                   score_timeline(spark_events, "klout", **kwargs))

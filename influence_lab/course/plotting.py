@@ -500,3 +500,37 @@ def plot_floor_by_window(table: pd.DataFrame, *, title: str, ax=None):
     ax.legend(title="window", frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title, fontsize=11)
     return ax
+
+
+ENGINE_LABELS = {"pandas": "pandas (in memory)", "duckdb": "DuckDB (out of core)", "spark": "Spark (local mode)"}
+
+
+def plot_scaling(runs: pd.DataFrame, slopes: Mapping[str, Mapping[str, float]] | None = None, *, title: str,
+                 time_goal: float | None = None, memory_goal: float | None = None):
+    """Time and peak memory against the events table, log-log, one line per engine (a table of
+    :func:`influence_lab.studies.scale.recorded_runs` or :func:`~influence_lab.studies.scale.time_engines`), with
+    each engine's fitted slope in its label and the goals as dashed lines."""
+    has_memory = "peak_memory_gb" in runs
+    fig, axes = plt.subplots(1, 2 if has_memory else 1, figsize=(11.0 if has_memory else 6.5, 4.4), squeeze=False)
+    for k, (engine, part) in enumerate(runs.groupby("engine", sort=False)):
+        part = part.sort_values("events")
+        label = ENGINE_LABELS.get(engine, engine)
+        if slopes and engine in slopes:
+            fit = slopes[engine]
+            label += f": time ~ N^{fit['slope']:.2f} [{fit['low']:.2f}, {fit['high']:.2f}]"
+        axes[0, 0].plot(part["events"], part["seconds"], marker="o", color=f"C{k}", label=label)
+        if has_memory:
+            axes[0, 1].plot(part["events"], part["peak_memory_gb"], marker="o", color=f"C{k}")
+    axes[0, 0].set(xscale="log", yscale="log", xlabel="events in the table", ylabel="seconds for one scoring")
+    if time_goal:
+        axes[0, 0].axhline(time_goal, color="black", lw=0.8, ls="--", label=f"goal: {time_goal:g} s")
+    axes[0, 0].legend(frameon=False, fontsize=10, loc="upper left")
+    if has_memory:
+        axes[0, 1].set(xscale="log", yscale="log", xlabel="events in the table", ylabel="peak memory (GB)")
+        if memory_goal:
+            axes[0, 1].axhline(memory_goal, color="black", lw=0.8, ls="--")
+            axes[0, 1].annotate(f"goal: {memory_goal:g} GB", (runs["events"].min(), memory_goal), fontsize=10,
+                                xytext=(0, 4), textcoords="offset points")
+    fig.suptitle(title, fontsize=12, fontweight="bold")
+    fig.tight_layout()
+    return fig

@@ -65,11 +65,11 @@ from influence_lab.scoring.events import (
 from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams, features_of, prepare_input
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
 
-__all__ = ["score_timeline", "timeline_features"]
+__all__ = ["score_timeline", "timeline_features", "Ledger", "run_days", "shape_timeline"]
 
 
 @dataclass
-class _Ledger:
+class Ledger:
     """Deltas of one feature: positions of users, days, values, and whether the state decays."""
 
     user: np.ndarray
@@ -103,7 +103,7 @@ class _Builder:
         keep = pos >= 0
         return (pos[keep],) + tuple(a[keep] for a in arrays)
 
-    def windowed_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> _Ledger:
+    def windowed_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> Ledger:
         """A windowed sum of ``value`` per event over users ``who`` (actor or target array)."""
         rows = np.flatnonzero(mask)
         values = np.broadcast_to(np.asarray(value, dtype=np.float64), self.ev.ts.shape)[rows]
@@ -111,23 +111,23 @@ class _Builder:
         if self.decay:
             values = values * np.exp2(-self._day_end_age(rows) / self.half_life)
             pos, day, values = self._keep(who[rows], day, values)
-            return _Ledger(pos, day, values, decays=True)
+            return Ledger(pos, day, values, decays=True)
         pos, day, values = self._keep(who[rows], day, values)
-        return _Ledger(
+        return Ledger(
             np.concatenate([pos, pos]),
             np.concatenate([day, day + self.window]),
             np.concatenate([values, -values]),
             decays=False,
         )
 
-    def cumulative_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> _Ledger:
+    def cumulative_sum(self, mask: np.ndarray, who: np.ndarray, value: np.ndarray | float = 1.0) -> Ledger:
         """A sum from the start of the data that never expires nor decays."""
         rows = np.flatnonzero(mask)
         values = np.broadcast_to(np.asarray(value, dtype=np.float64), self.ev.ts.shape)[rows]
         pos, day, values = self._keep(who[rows], self.ev.day[rows], values)
-        return _Ledger(pos, day, values, decays=False)
+        return Ledger(pos, day, values, decays=False)
 
-    def distinct_senders(self, mask: np.ndarray) -> _Ledger:
+    def distinct_senders(self, mask: np.ndarray) -> Ledger:
         """Distinct actors per target: sliding window (last-seen deltas) or decayed by last contact."""
         ev = self.ev
         rows = np.flatnonzero(mask)
@@ -135,7 +135,7 @@ class _Builder:
         if not self.decay:
             recv, day, delta = distinct_pair_deltas(receiver, sender, ev.day[rows], ev.n_users, self.window)
             pos, day, delta = self._keep(recv, day, delta.astype(np.float64))
-            return _Ledger(pos, day, delta, decays=False)
+            return Ledger(pos, day, delta, decays=False)
         # decay: per pair and day keep the last event; its day-end weight replaces the previous one decayed
         ts = ev.ts[rows]
         pair = sender * ev.n_users + receiver
@@ -152,9 +152,9 @@ class _Builder:
         same[1:] = pair[1:] == pair[:-1]
         previous[1:][same[1:]] = np.exp2(-((end[1:] - ts[:-1]) / DAY_NS) / self.half_life)[same[1:]]
         pos, day, value = self._keep(recv, day, now - previous)
-        return _Ledger(pos, day, value, decays=True)
+        return Ledger(pos, day, value, decays=True)
 
-    def first_contact(self, mask: np.ndarray) -> _Ledger:
+    def first_contact(self, mask: np.ndarray) -> Ledger:
         """Distinct actors per target since the start of the data (cumulative)."""
         ev = self.ev
         rows = np.flatnonzero(mask)
@@ -165,14 +165,14 @@ class _Builder:
         first[1:] = pair_sorted[1:] != pair_sorted[:-1]
         chosen = rows[order][first]
         pos, day = self._keep(ev.target[chosen], ev.day[chosen])
-        return _Ledger(pos, day, np.ones(len(pos)), decays=False)
+        return Ledger(pos, day, np.ones(len(pos)), decays=False)
 
-    def posts_engaged(self, engaged_mask: np.ndarray) -> _Ledger:
+    def posts_engaged(self, engaged_mask: np.ndarray) -> Ledger:
         """Posts of the window engaged after publication: +1 at the first engagement, -1 when the post leaves."""
         ev = self.ev
         if self.decay:
             raise ValueError("posts_reshared/posts_replied have no half-life form; use a window.")
-        empty = _Ledger(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), decays=False)
+        empty = Ledger(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), decays=False)
         if ev.post is None:
             return empty
         post_rows = np.flatnonzero((ev.kind == POST) & (ev.post >= 0))
@@ -196,7 +196,7 @@ class _Builder:
         counted = hit_day < leave_day
         chosen, hit_day, leave_day = chosen[counted], hit_day[counted], leave_day[counted]
         pos, hit_day, leave_day = self._keep(ev.actor[chosen], hit_day, leave_day)
-        return _Ledger(
+        return Ledger(
             np.concatenate([pos, pos]),
             np.concatenate([hit_day, leave_day]),
             np.concatenate([np.ones(len(pos)), -np.ones(len(pos))]),
@@ -212,13 +212,13 @@ def timeline_features(
     window_days: int | None,
     half_life_days: float | None,
     params: FeatureParams = DEFAULT_PARAMS,
-) -> dict[str, _Ledger]:
+) -> dict[str, Ledger]:
     """Ledgers (per-day deltas) of the named features for the selected user codes."""
     b = _Builder(ev, selected, window_days, half_life_days)
     eng = ev.engagement
     kind = ev.kind
     names = list(names)
-    ledgers: dict[str, _Ledger] = {}
+    ledgers: dict[str, Ledger] = {}
     weights = None
     if {"weighted_reactions", "standing_weighted_reactions"} & set(names):
         weights = reaction_weights(
@@ -260,7 +260,7 @@ def timeline_features(
                 mask = kind_in(kind, RESHARE, REPLY, MENTION, FOLLOW) & other & (actor_followers > params.big_actor_followers)
                 ledgers[name] = b.windowed_sum(mask, ev.target)
             else:
-                ledgers[name] = _Ledger(*_empty(), decays=False)
+                ledgers[name] = Ledger(*_empty(), decays=False)
         elif name == "outreach_actions":
             ledgers[name] = b.cumulative_sum(eng & kind_in(kind, RESHARE, REPLY, MENTION), ev.actor)
         elif name == "followers":
@@ -268,7 +268,7 @@ def timeline_features(
                 change, follow_mask = follow_state_deltas(ev)
                 ledgers[name] = b.cumulative_sum(follow_mask, ev.target, change.astype(np.float64))
             else:
-                ledgers[name] = _Ledger(*_empty(), decays=False, constant=np.nan)
+                ledgers[name] = Ledger(*_empty(), decays=False, constant=np.nan)
         elif name == "audience_proxy":
             ledgers[name] = b.first_contact(eng)
         elif name == "posts_reshared":
@@ -409,9 +409,30 @@ def score_timeline(
     )
     static = model.with_user_columns(pd.DataFrame(index=pd.Index(selected_ids, name="user_id")), users_table)
     prepared_run = model.prepare(static)
-    n_days = last_day - first_day + 1
-    n_sel = len(selected)
     decay_factor = 1.0 if half_life_days is None else float(np.exp2(-1.0 / half_life_days))
+    outputs = run_days(model, ledgers, prepared_run, n_users=len(selected), first_day=first_day, last_day=last_day,
+                       decay_factor=decay_factor, components=components)
+    n_days = last_day - first_day + 1
+
+    day_numbers = first_day + np.arange(n_days)
+    # a user is reported on day d as a direct score at day_end(d) reports them (see user_features' rows)
+    active = seen_day[selected][:, None] <= day_numbers[None, :]
+    if wanted is not None:
+        active[:] = True
+    elif users_table is not None:
+        exists = ~ev.created_after((day_numbers + 1) * DAY_NS - 1)[selected]  # unknown created_at: exists
+        active |= in_table[selected][:, None] & exists
+    return shape_timeline(outputs, pd.Index(selected_ids, name="user_id"), active, first_day=first_day,
+                          format=format, attrs=dict(recipe=model.name, window_days=window,
+                                                    half_life_days=half_life_days, calibration_day=_fitted_day(model)))
+
+
+def run_days(model: ScoreRecipe, ledgers: dict[str, Ledger], prepared_run, *, n_users: int, first_day: int,
+             last_day: int, decay_factor: float = 1.0, components: bool = False) -> dict[str, np.ndarray]:
+    """Add up the ledgers day by day from ``first_day`` to ``last_day`` and score each day with ``model``
+    (fitted): one (users x days) array per output (``score``, and the components with ``components``)."""
+    n_days = last_day - first_day + 1
+    n_sel = n_users
     states, slices = {}, {}
     for name, ledger in ledgers.items():
         order = np.argsort(ledger.day, kind="stable")
@@ -443,29 +464,27 @@ def score_timeline(
         for k in outputs:
             outputs[k][:, d] = scored[k]
 
+    return outputs
+
+
+def shape_timeline(outputs: dict[str, np.ndarray], index: pd.Index, active: np.ndarray, *, first_day: int,
+                   format: str, attrs: dict) -> pd.DataFrame:
+    """The long (day, user_id, outputs) or wide (user x day scores) table of :func:`run_days`' arrays, with the
+    users reported on each day given by ``active`` (users x days)."""
+    n_days = active.shape[1]
     days = pd.DatetimeIndex(pd.to_datetime((first_day + np.arange(n_days)) * DAY_NS, utc=True), name="day")
-    # a user is reported on day d as a direct score at day_end(d) reports them (see user_features' rows)
-    day_numbers = first_day + np.arange(n_days)
-    active = seen_day[selected][:, None] <= day_numbers[None, :]
-    if wanted is not None:
-        active[:] = True
-    elif users_table is not None:
-        exists = ~ev.created_after((day_numbers + 1) * DAY_NS - 1)[selected]  # unknown created_at: exists
-        active |= in_table[selected][:, None] & exists
     if format == "wide":
-        wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=static.index, columns=days)
-        wide.attrs.update(recipe=model.name, window_days=window, half_life_days=half_life_days,
-                          calibration_day=_fitted_day(model))
+        wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=index, columns=days)
+        wide.attrs.update(attrs)
         return wide
     rows_user, rows_day = np.nonzero(active.T)[1], np.nonzero(active.T)[0]
     long = pd.DataFrame(
         {
             "day": days[rows_day],
-            "user_id": pd.Series(selected_ids[rows_user], dtype="str"),
+            "user_id": pd.Series(index[rows_user], dtype="str"),
         }
     )
     for k, values in outputs.items():
         long[k] = values[rows_user, rows_day]
-    long.attrs.update(recipe=model.name, window_days=window, half_life_days=half_life_days,
-                      calibration_day=_fitted_day(model))
+    long.attrs.update(attrs)
     return long

@@ -1,6 +1,6 @@
 """What every SQL engine shares: the window bounds, the feature and edge queries, the contract check.
 
-A subclass sets ``name`` and ``dialect`` and implements ``_df(query) -> DataFrame``; it creates a view ``events``
+A subclass sets ``name`` and ``dialect`` and implements ``_df(query) -> DataFrame`` and ``_stage(name, query)``; it creates a view ``events``
 (see :mod:`~influence_lab.scoring.engines.sql`) and sets ``source`` (what it reads, for messages).
 """
 
@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from influence_lab.contract import EVENT_KINDS, ID_DTYPE, ContractError
-from influence_lab.scoring.engines.sql import DAY_NS, ENGINE_FEATURES, edges_sql, klout_features_sql, users_sql
+from influence_lab.scoring.engines.sql import (DAY_NS, ENGINE_FEATURES, daily_ledgers_sql, edges_sql, first_days_sql,
+                                               every_user_sql, klout_features_sql)
 from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams
 
 __all__ = ["SQLEngine", "CONTRACT_CHECKS"]
@@ -36,6 +37,11 @@ class SQLEngine:
     source = ""
 
     def _df(self, query: str) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def _stage(self, name: str, query: str) -> None:
+        """Make ``query``'s rows readable as ``name`` by the next query: a view (computed again where read);
+        an engine that can afford it stores the rows instead, so one big query becomes two smaller ones."""
         raise NotImplementedError
 
     def check(self) -> None:
@@ -73,12 +79,26 @@ class SQLEngine:
         as_of_ns, low_ns = self._bounds(as_of, window_days)
         query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
                                    standing_window_days=params.standing_window_days, dialect=self.dialect)
-        found = self._df(query).set_index("user_id")
-        users = self._df(users_sql(as_of_ns=as_of_ns))["user_id"]
-        index = pd.Index(users.astype(ID_DTYPE), name="user_id")
-        return found.reindex(index).fillna(0.0).astype(np.float64)[list(ENGINE_FEATURES)]
+        self._stage("window_features", query)
+        found = self._df(every_user_sql("window_features", as_of_ns=as_of_ns))
+        index = pd.Index(found["user_id"].astype(ID_DTYPE), name="user_id")
+        return found[list(ENGINE_FEATURES)].astype(np.float64).set_axis(index)
 
     def edges(self, *, as_of=None, window_days: float = 90.0) -> pd.DataFrame:
         """The window's weighted engagement edges (source, target, weight), aggregated in the engine."""
         as_of_ns, low_ns = self._bounds(as_of, window_days)
         return self._df(edges_sql(as_of_ns=as_of_ns, low_ns=low_ns, dialect=self.dialect))
+
+    def daily_ledgers(self, *, last_day: int, window_days: int, params: FeatureParams = DEFAULT_PARAMS
+                      ) -> pd.DataFrame:
+        """Per (feature, user, day) deltas of a rolling-window Klout-style timeline up to the end of UTC day
+        ``last_day`` (days since 1970-01-01); see :func:`~influence_lab.scoring.engines.sql.daily_ledgers_sql`."""
+        query = daily_ledgers_sql(last_ns=(int(last_day) + 1) * DAY_NS - 1, window_days=window_days,
+                                  activity_exponent=params.activity_exponent,
+                                  standing_window_days=params.standing_window_days, dialect=self.dialect)
+        return self._df(query)
+
+    def first_days(self, *, last_day: int) -> pd.Series:
+        """The UTC day each user is first seen (as actor or target) up to the end of ``last_day``."""
+        found = self._df(first_days_sql(last_ns=(int(last_day) + 1) * DAY_NS - 1, dialect=self.dialect))
+        return found.set_index(found["user_id"].astype(ID_DTYPE))["first_day"].astype(np.int64)

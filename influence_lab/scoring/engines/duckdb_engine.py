@@ -80,5 +80,10 @@ class DuckDBEngine(SQLEngine):
     def _df(self, query: str) -> pd.DataFrame:
         return self.connection.execute(query).df()
 
+    def _stage(self, name: str, query: str) -> None:
+        # a temporary table: the features of the active users are computed once, under the memory limit, before
+        # the scan that lists every user reads them (one query doing both held more in memory at once)
+        self.connection.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+
     def close(self) -> None:
         self.connection.close()

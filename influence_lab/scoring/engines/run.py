@@ -16,13 +16,19 @@ import pandas as pd
 import scipy.sparse as sp
 
 from influence_lab.contract import ID_DTYPE
+from influence_lab.scoring.engines.sql import DAY_NS, TIMELINE_FEATURES
+from influence_lab.scoring.events import day_end
 from influence_lab.scoring.graph import pagerank
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
+from influence_lab.scoring.timeline import Ledger, run_days, shape_timeline
 
-__all__ = ["ENGINES", "ENGINE_RECIPES", "make_engine", "pagerank_of_edges", "score_on_engine"]
+__all__ = ["ENGINES", "ENGINE_RECIPES", "ENGINE_TIMELINE_RECIPES", "make_engine", "pagerank_of_edges",
+           "score_on_engine", "timeline_on_engine"]
 
 ENGINES: tuple[str, ...] = ("pandas", "duckdb", "spark")
 ENGINE_RECIPES: tuple[str, ...] = ("klout", "network")
+#: recipes whose day-by-day timeline an engine computes (rolling window; the network score has no running form)
+ENGINE_TIMELINE_RECIPES: tuple[str, ...] = ("klout",)
 
 
 def make_engine(name: str, source, **options):
@@ -79,3 +85,59 @@ def score_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="duck
         out = out.join(features[[c for c in features.columns if c not in out.columns]])
     out.attrs.update({"recipe": model.name, "as_of": as_of, "window_days": window, "engine": runner.name})
     return out
+
+
+def _day_of(value) -> int:
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return int(stamp.normalize().value // DAY_NS)
+
+
+def timeline_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="duckdb", start=None, end=None,
+                       window_days: int | None = None, format: str = "long", components: bool = False,
+                       **engine_options) -> pd.DataFrame:
+    """A score per user per day from ``start`` to ``end`` (UTC days), the daily running sums aggregated by
+    ``engine``: the same table as :func:`~influence_lab.scoring.timeline.score_timeline` on the events alone with
+    a rolling window (a test holds them equal to 1e-9).
+
+    The engine returns each feature's per-day deltas (one row per user and day with activity, far fewer than the
+    events); the days are added up and scored in memory with the calibration fitted once at the end of ``end``,
+    as :func:`score_timeline` does. A half-life has no engine form: use ``score_timeline`` for it."""
+    model = make_recipe(recipe)
+    if model.name not in ENGINE_TIMELINE_RECIPES:
+        raise NotImplementedError(
+            f"the {model.name} timeline runs on pandas only (score_timeline); engine timelines: "
+            f"{list(ENGINE_TIMELINE_RECIPES)}.")
+    runner = make_engine(engine, source, **engine_options) if isinstance(engine, str) else engine
+    low, high = runner.span()
+    first_day = _day_of(low if start is None else start)
+    last_day = _day_of(high if end is None else end)
+    if last_day < first_day:
+        raise ValueError(f"timeline_on_engine: end ({end}) is before start ({start}).")
+    window = int(model.window_days if window_days is None else window_days)
+    if not model.is_fitted:
+        reference = day_end(pd.Timestamp(last_day * DAY_NS, tz="UTC"))
+        model.fit(runner.features(as_of=reference, window_days=float(window), params=model.feature_params()),
+                  as_of=reference)
+    seen = runner.first_days(last_day=last_day).sort_index()
+    index = pd.Index(seen.index, name="user_id")
+    deltas = runner.daily_ledgers(last_day=last_day, window_days=window, params=model.feature_params())
+    position = pd.Series(np.arange(len(index)), index=index)
+    ledgers = {}
+    for name, how in TIMELINE_FEATURES.items():
+        part = deltas[deltas["feature"] == name]
+        user = position.reindex(part["user_id"].astype(ID_DTYPE)).to_numpy()
+        day = part["day"].to_numpy(dtype=np.int64)
+        value = part["value"].to_numpy(dtype=np.float64)
+        if how == "window sum":  # added on its day, taken away when it leaves the window
+            user, day, value = np.r_[user, user], np.r_[day, day + window], np.r_[value, -value]
+        ledgers[name] = Ledger(user.astype(np.int64), day, value, decays=False)
+    prepared = model.prepare(model.with_user_columns(pd.DataFrame(index=index), None))
+    outputs = run_days(model, ledgers, prepared, n_users=len(index), first_day=first_day, last_day=last_day,
+                       components=components)
+    active = seen.to_numpy()[:, None] <= (first_day + np.arange(last_day - first_day + 1))[None, :]
+    fitted = getattr(model, "fitted_as_of_", None)
+    return shape_timeline(outputs, index, active, first_day=first_day, format=format,
+                          attrs=dict(recipe=model.name, window_days=window, half_life_days=None,
+                                     calibration_day=None if fitted is None else fitted.tz_convert("UTC").normalize(),
+                                     engine=runner.name))

@@ -11,11 +11,14 @@ what to install.
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pandas as pd
 
 from influence_lab.scoring.engines.base import SQLEngine
+from influence_lab.scoring.engines.sql import klout_features_sql
+from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams
 
 __all__ = ["SparkEngine", "java_available"]
 
@@ -49,8 +52,11 @@ class SparkEngine(SQLEngine):
                    .config("spark.sql.session.timeZone", "UTC")
                    .config("spark.sql.shuffle.partitions", "8")
                    .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
                    .config("spark.driver.memory", driver_memory)
-                   .config("spark.sql.execution.arrow.pyspark.enabled", "true"))
+                   .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+                   # pandas writes nanosecond timestamps, which Spark cannot type: read them as INT64 nanoseconds
+                   .config("spark.sql.legacy.parquet.nanosAsLong", "true"))
         for key, value in (config or {}).items():
             builder = builder.config(key, value)
         self.spark = builder.getOrCreate()
@@ -74,8 +80,11 @@ class SparkEngine(SQLEngine):
             raw = reader.option("header", "true").csv(path) if path.lower().endswith(".csv") else reader.parquet(path)
             raw.createOrReplaceTempView("raw_events")
             post = "CAST(post_id AS STRING)" if "post_id" in raw.columns else "CAST(NULL AS STRING)"
-            # microseconds: Spark's timestamps carry no nanoseconds
-            select = (f"unix_micros(CAST(timestamp AS TIMESTAMP)) * 1000 AS ts_ns, CAST(actor_id AS STRING) AS "
+            if dict(raw.dtypes).get("timestamp") in ("bigint", "long"):  # nanoseconds (see nanosAsLong above)
+                ts = "CAST(timestamp AS BIGINT)"
+            else:  # microseconds: Spark's timestamps carry no nanoseconds
+                ts = "unix_micros(CAST(timestamp AS TIMESTAMP)) * 1000"
+            select = (f"{ts} AS ts_ns, CAST(actor_id AS STRING) AS "
                       f"actor_id, CAST(target_id AS STRING) AS target_id, CAST(kind AS STRING) AS kind, {post} AS post_id")
         self.spark.sql(f"""
             CREATE OR REPLACE TEMP VIEW events AS
@@ -86,6 +95,35 @@ class SparkEngine(SQLEngine):
 
     def _df(self, query: str) -> pd.DataFrame:
         return self.spark.sql(query).toPandas()
+
+    def _stage(self, name: str, query: str) -> None:
+        self.spark.sql(f"CREATE OR REPLACE TEMP VIEW {name} AS {query}")  # Spark plans the two queries as one
+
+    def shuffle_bytes(self) -> int:
+        """Bytes this session's executors have written to the shuffle so far (Spark's status store): what a
+        cluster would move between nodes, the cost that grows with the table when the engine runs distributed."""
+        executors = self.spark.sparkContext._jsc.sc().statusStore().executorList(False).iterator()
+        total = 0
+        while executors.hasNext():
+            total += int(executors.next().totalShuffleWrite())
+        return total
+
+    def exchanges(self, *, as_of=None, window_days: float = 90.0, params: FeatureParams = DEFAULT_PARAMS
+                  ) -> list[str]:
+        """The shuffles of the feature query's physical plan, one per ``Exchange``: its partitioning keys
+        (``"sender, receiver, day"``), or ``"broadcast"`` for a small side sent whole to every task."""
+        as_of_ns, low_ns = self._bounds(as_of, window_days)
+        query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
+                                   standing_window_days=params.standing_window_days, dialect=self.dialect)
+        plan = self.spark.sql(query)._jdf.queryExecution().executedPlan().toString()
+        found = []
+        for line in plan.splitlines():
+            if "BroadcastExchange" in line:
+                found.append("broadcast")
+            elif match := re.search(r"Exchange hashpartitioning\(([^)]*)\)", line):
+                keys = [re.sub(r"#\d+L?$", "", k.strip()) for k in match.group(1).split(",")[:-1]]
+                found.append(", ".join(keys))
+        return found
 
     def close(self) -> None:
         self.spark.catalog.dropTempView("events")
