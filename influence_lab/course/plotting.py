@@ -502,7 +502,9 @@ def plot_floor_by_window(table: pd.DataFrame, *, title: str, ax=None):
     return ax
 
 
-ENGINE_LABELS = {"pandas": "pandas (in memory)", "duckdb": "DuckDB (out of core)", "spark": "Spark (local mode)"}
+ENGINE_LABELS = {"pandas": "pandas (in memory)", "duckdb": "DuckDB (out of core)", "spark": "Spark (local mode)",
+                 "count": "a plain count (pandas)"}
+ENGINE_COLOURS = {"duckdb": "C0", "pandas": "C1", "spark": "C2", "count": "C7"}
 
 
 def plot_scaling(runs: pd.DataFrame, slopes: Mapping[str, Mapping[str, float]] | None = None, *, title: str,
@@ -518,13 +520,15 @@ def plot_scaling(runs: pd.DataFrame, slopes: Mapping[str, Mapping[str, float]] |
         if slopes and engine in slopes:
             fit = slopes[engine]
             label += f": time ~ N^{fit['slope']:.2f} [{fit['low']:.2f}, {fit['high']:.2f}]"
-        axes[0, 0].plot(part["events"], part["seconds"], marker="o", color=f"C{k}", label=label)
+        colour = ENGINE_COLOURS.get(engine, f"C{k}")
+        axes[0, 0].plot(part["events"], part["seconds"], marker="o", color=colour, label=label)
         if has_memory:
-            axes[0, 1].plot(part["events"], part["peak_memory_gb"], marker="o", color=f"C{k}")
+            axes[0, 1].plot(part["events"], part["peak_memory_gb"], marker="o", color=colour)
     axes[0, 0].set(xscale="log", yscale="log", xlabel="events in the table", ylabel="seconds for one scoring")
     if time_goal:
         axes[0, 0].axhline(time_goal, color="black", lw=0.8, ls="--", label=f"goal: {time_goal:g} s")
-    axes[0, 0].legend(frameon=False, fontsize=10, loc="upper left")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, frameon=False, fontsize=10, loc="lower center", ncol=2)
     if has_memory:
         axes[0, 1].set(xscale="log", yscale="log", xlabel="events in the table", ylabel="peak memory (GB)")
         if memory_goal:
@@ -532,5 +536,5 @@ def plot_scaling(runs: pd.DataFrame, slopes: Mapping[str, Mapping[str, float]] |
             axes[0, 1].annotate(f"goal: {memory_goal:g} GB", (runs["events"].min(), memory_goal), fontsize=10,
                                 xytext=(0, 4), textcoords="offset points")
     fig.suptitle(title, fontsize=12, fontweight="bold")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06 * (1 + (len(labels) + 1) // 2), 1, 1))
     return fig

@@ -105,6 +105,9 @@ class ScoreRecipe:
     scale: tuple[float, float] = (0.0, np.inf)
     #: feature columns read by the recipe (and nothing else)
     required_features: tuple[str, ...] = ()
+    #: score_arrays treats each user (each element) on its own and ignores ``prepared``: a timeline may then
+    #: score many days in one call, their arrays laid end to end
+    elementwise: bool = False
     #: base features the timeline must track per day (None: no timeline)
     timeline_features: tuple[str, ...] | None = None
     #: True if the timeline supports half_life_days
@@ -322,6 +325,8 @@ def _proportional(total_above_baseline: np.ndarray, parts: dict[str, np.ndarray]
 
 class _CurveRecipe(ScoreRecipe):
     """Weighted log-components mapped to 1-100 by a CalibrationCurve learned at fit."""
+
+    elementwise = True
 
     scale = (1.0, 100.0)
     components: tuple[str, ...] = ()

@@ -65,7 +65,7 @@ from influence_lab.scoring.events import (
 from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams, features_of, prepare_input
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
 
-__all__ = ["score_timeline", "timeline_features", "Ledger", "run_days", "shape_timeline"]
+__all__ = ["score_timeline", "timeline_features", "Ledger", "ledger_state", "run_days", "shape_timeline"]
 
 
 @dataclass
@@ -368,7 +368,11 @@ def score_timeline(
     calibration_day_number = (
         _day_number(calibration_day, "calibration_day") if calibration_day is not None else last_day
     )
-    if not model.is_fitted:
+    # with the defaults (calibrated on the last day, on everyone the events show), the ledgers already hold that
+    # day's features: the running sums at its end are them (the invariant the tests hold), so the calibration
+    # is fitted on those sums below instead of on a second computation of the same features
+    from_ledgers = not model.is_fitted and calibration_day_number == last_day and wanted is None
+    if not model.is_fitted and not from_ledgers:
         reference = day_end(pd.Timestamp(calibration_day_number * DAY_NS, tz="UTC"))
         features = features_of(
             prepared,
@@ -407,13 +411,8 @@ def score_timeline(
         half_life_days=half_life_days,
         params=model.feature_params(),
     )
-    static = model.with_user_columns(pd.DataFrame(index=pd.Index(selected_ids, name="user_id")), users_table)
-    prepared_run = model.prepare(static)
     decay_factor = 1.0 if half_life_days is None else float(np.exp2(-1.0 / half_life_days))
-    outputs = run_days(model, ledgers, prepared_run, n_users=len(selected), first_day=first_day, last_day=last_day,
-                       decay_factor=decay_factor, components=components)
     n_days = last_day - first_day + 1
-
     day_numbers = first_day + np.arange(n_days)
     # a user is reported on day d as a direct score at day_end(d) reports them (see user_features' rows)
     active = seen_day[selected][:, None] <= day_numbers[None, :]
@@ -422,9 +421,32 @@ def score_timeline(
     elif users_table is not None:
         exists = ~ev.created_after((day_numbers + 1) * DAY_NS - 1)[selected]  # unknown created_at: exists
         active |= in_table[selected][:, None] & exists
+    if from_ledgers:  # fitted on the rows a direct score at the end of the last day reports
+        reference = day_end(pd.Timestamp(last_day * DAY_NS, tz="UTC"))
+        features = ledger_state(ledgers, n_users=len(selected), day=last_day, decay_factor=decay_factor)
+        table = pd.DataFrame(features, index=pd.Index(selected_ids, name="user_id"))[list(model.required_features)]
+        model.fit(model.with_user_columns(table[active[:, -1]], users_table), as_of=reference)
+    static = model.with_user_columns(pd.DataFrame(index=pd.Index(selected_ids, name="user_id")), users_table)
+    prepared_run = model.prepare(static)
+    outputs = run_days(model, ledgers, prepared_run, n_users=len(selected), first_day=first_day, last_day=last_day,
+                       decay_factor=decay_factor, components=components)
     return shape_timeline(outputs, pd.Index(selected_ids, name="user_id"), active, first_day=first_day,
                           format=format, attrs=dict(recipe=model.name, window_days=window,
                                                     half_life_days=half_life_days, calibration_day=_fitted_day(model)))
+
+
+def ledger_state(ledgers: dict[str, Ledger], *, n_users: int, day: int, decay_factor: float = 1.0
+                 ) -> dict[str, np.ndarray]:
+    """Each ledger's running sum at the end of ``day`` (decayed to that day where it decays)."""
+    state = {}
+    for name, ledger in ledgers.items():
+        if ledger.constant is not None:
+            state[name] = np.full(n_users, ledger.constant)
+            continue
+        upto = ledger.day <= day
+        weight = ledger.value[upto] * (decay_factor ** (day - ledger.day[upto]) if ledger.decays else 1.0)
+        state[name] = np.bincount(ledger.user[upto], weights=weight, minlength=n_users).astype(np.float64)
+    return state
 
 
 def run_days(model: ScoreRecipe, ledgers: dict[str, Ledger], prepared_run, *, n_users: int, first_day: int,
@@ -447,23 +469,26 @@ def run_days(model: ScoreRecipe, ledgers: dict[str, Ledger], prepared_run, *, n_
         slices[name] = (user, value, bounds, ledger.decays, ledger.constant)
 
     outputs: dict[str, np.ndarray] = {}
-    for d in range(n_days):
-        arrays = {}
-        for name, state in states.items():
-            user, value, bounds, decays, constant = slices[name]
-            if decays:
-                state *= decay_factor
-            a, b = bounds[d], bounds[d + 1]
-            if b > a:
-                np.add.at(state, user[a:b], value[a:b])
-            arrays[name] = np.full(n_sel, constant) if constant is not None else state.copy()
-        scored = model.score_arrays(arrays, prepared_run)
+    # an elementwise recipe scores a block of days in one call (its arrays laid end to end); others day by day
+    block = max(1, min(n_days, 2_000_000 // max(n_sel, 1))) if model.elementwise else 1
+    for first in range(0, n_days, block):
+        days = range(first, min(first + block, n_days))
+        arrays = {name: np.empty((len(days), n_sel)) for name in states}
+        for k, d in enumerate(days):
+            for name, state in states.items():
+                user, value, bounds, decays, constant = slices[name]
+                if decays:
+                    state *= decay_factor
+                a, b = bounds[d], bounds[d + 1]
+                if b > a:
+                    np.add.at(state, user[a:b], value[a:b])
+                arrays[name][k] = constant if constant is not None else state
+        scored = model.score_arrays({name: v.reshape(-1) for name, v in arrays.items()}, prepared_run)
         if not outputs:
             keep = scored.keys() if components else ["score"]
             outputs = {k: np.empty((n_sel, n_days)) for k in keep}
         for k in outputs:
-            outputs[k][:, d] = scored[k]
-
+            outputs[k][:, days.start:days.stop] = np.asarray(scored[k]).reshape(len(days), n_sel).T
     return outputs
 
 
@@ -477,13 +502,8 @@ def shape_timeline(outputs: dict[str, np.ndarray], index: pd.Index, active: np.n
         wide = pd.DataFrame(np.where(active, outputs["score"], np.nan), index=index, columns=days)
         wide.attrs.update(attrs)
         return wide
-    rows_user, rows_day = np.nonzero(active.T)[1], np.nonzero(active.T)[0]
-    long = pd.DataFrame(
-        {
-            "day": days[rows_day],
-            "user_id": pd.Series(index[rows_user], dtype="str"),
-        }
-    )
+    rows_day, rows_user = np.nonzero(active.T)  # day by day, users in order within a day
+    long = pd.DataFrame({"day": days[rows_day], "user_id": pd.Series(index.take(rows_user), dtype="str")})
     for k, values in outputs.items():
         long[k] = values[rows_user, rows_day]
     long.attrs.update(attrs)

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 __all__ = ["growth_slope", "time_engines", "load_recorded", "recorded_runs", "DAILY_RUN_ASSUMPTIONS", "daily_run_estimate",
-           "fixed_and_marginal", "spark_inputs", "daily_run_scenarios", "assumptions_table", "when_to_switch", "assumed",
+           "fixed_and_marginal", "spark_inputs", "daily_run_scenarios", "assumptions_table", "when_to_switch", "what_moves_it", "assumed",
            "central_scenario"]
 
 
@@ -261,3 +261,17 @@ def central_scenario(scenarios: pd.DataFrame) -> pd.Series:
             & (scenarios["parallel_efficiency"] == assumed("parallel_efficiency"))
             & (scenarios["slope_case"] == "fitted"))
     return scenarios[pick].iloc[0]
+
+
+def what_moves_it(scenarios: pd.DataFrame) -> dict[str, float]:
+    """How many times the cores of :func:`daily_run_scenarios` change across each assumption's range, the others
+    held central (the fitted slope; activity and efficiency at their central values): largest first."""
+    fitted = scenarios[scenarios["slope_case"] == "fitted"]
+    central_efficiency = fitted[fitted["parallel_efficiency"] == assumed("parallel_efficiency")]["cores"]
+    central_activity = fitted[fitted["events_per_user_day"] == assumed("events_per_user_day")]["cores"]
+    slope = scenarios[(scenarios["events_per_user_day"] == assumed("events_per_user_day"))
+                      & (scenarios["parallel_efficiency"] == assumed("parallel_efficiency"))].set_index("slope_case")
+    spreads = {"events per user per day": central_efficiency.max() / central_efficiency.min(),
+               "parallel efficiency": central_activity.max() / central_activity.min(),
+               "the growth slope": slope.loc["high", "cores"] / slope.loc["low", "cores"]}
+    return dict(sorted(((k, float(v)) for k, v in spreads.items()), key=lambda kv: -kv[1]))
