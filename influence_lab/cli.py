@@ -348,10 +348,9 @@ def _plot_timelines(report, args: argparse.Namespace) -> None:
     name = report.recipes[0]
     model = make_recipe(name)
     if report.dataset is None:  # an engine: the same daily running sums, aggregated there
-        from influence_lab.scoring.engines.run import make_engine, score_on_engine, timeline_on_engine
+        from influence_lab.scoring.engines.run import score_on_engine, timeline_on_engine
 
-        runner = make_engine(args.engine, str(args.path),
-                             **({"master": args.spark_master} if args.engine == "spark" else {}))
+        runner = report.engine
         first = runner.span()[0]
     else:
         first = report.dataset.events["timestamp"].min()

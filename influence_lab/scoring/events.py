@@ -36,6 +36,7 @@ __all__ = [
     "actor_followers_at_events",
     "as_utc_timestamp",
     "day_end",
+    "day_number",
     "distinct_pair_deltas",
     "follow_state_deltas",
     "group_sum",
@@ -281,6 +282,13 @@ def day_end(day) -> pd.Timestamp:
     start = pd.Timestamp(day)
     start = start.tz_localize("UTC") if start.tzinfo is None else start.tz_convert("UTC")
     return start.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+
+
+def day_number(value) -> int:
+    """The UTC calendar day of a time (naive: read as UTC), as days since 1970-01-01."""
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return int(stamp.normalize().value // DAY_NS)
 
 
 def as_utc_timestamp(value, name: str) -> pd.Timestamp:

@@ -57,6 +57,7 @@ from influence_lab.scoring.events import (
     EventArrays,
     actor_followers_at_events,
     day_end,
+    day_number,
     distinct_pair_deltas,
     follow_state_deltas,
     kind_in,
@@ -65,7 +66,8 @@ from influence_lab.scoring.events import (
 from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams, features_of, prepare_input
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
 
-__all__ = ["score_timeline", "timeline_features", "Ledger", "ledger_state", "run_days", "shape_timeline"]
+__all__ = ["score_timeline", "timeline_features", "Ledger", "ledger_state", "run_days", "shape_timeline",
+           "fitted_day"]
 
 
 @dataclass
@@ -284,16 +286,10 @@ def _empty():
     return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
 
 
-def _fitted_day(model: ScoreRecipe) -> pd.Timestamp | None:
+def fitted_day(model: ScoreRecipe) -> pd.Timestamp | None:
     """The UTC day (midnight) whose end the recipe was fitted at, or None if unknown."""
     fitted = getattr(model, "fitted_as_of_", None)
     return None if fitted is None else fitted.tz_convert("UTC").normalize()
-
-
-def _day_number(value, name: str) -> int:
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.normalize().value // DAY_NS)
 
 
 def score_timeline(
@@ -350,8 +346,8 @@ def score_timeline(
             "score_timeline: the events table has no rows, so there is no day to score. How to fix: pass "
             "a Dataset or events table with events (check any filter applied before the call)."
         )
-    first_day = _day_number(start, "start") if start is not None else int(ev.day.min())
-    last_day = _day_number(end, "end") if end is not None else int(ev.day.max())
+    first_day = day_number(start) if start is not None else int(ev.day.min())
+    last_day = day_number(end) if end is not None else int(ev.day.max())
     if last_day < first_day:
         raise ValueError(f"score_timeline: end ({end}) is before start ({start}).")
     window = None
@@ -366,7 +362,7 @@ def score_timeline(
     # calibration: once, on the reference day, with a direct computation on the population
     # (the users table's accounts or everyone active, as a direct score_dataset would fit on)
     calibration_day_number = (
-        _day_number(calibration_day, "calibration_day") if calibration_day is not None else last_day
+        day_number(calibration_day) if calibration_day is not None else last_day
     )
     # with the defaults (calibrated on the last day, on everyone the events show), the ledgers already hold that
     # day's features: the running sums at its end are them (the invariant the tests hold), so the calibration
@@ -432,7 +428,7 @@ def score_timeline(
                        decay_factor=decay_factor, components=components)
     return shape_timeline(outputs, pd.Index(selected_ids, name="user_id"), active, first_day=first_day,
                           format=format, attrs=dict(recipe=model.name, window_days=window,
-                                                    half_life_days=half_life_days, calibration_day=_fitted_day(model)))
+                                                    half_life_days=half_life_days, calibration_day=fitted_day(model)))
 
 
 def ledger_state(ledgers: dict[str, Ledger], *, n_users: int, day: int, decay_factor: float = 1.0

@@ -79,6 +79,8 @@ class ScoreReport:
     as_of: pd.Timestamp
     window_days: float | None
     recipes: list[str] = field(default_factory=list)
+    #: the engine that aggregated the features (None on the pandas path): later queries read through it
+    engine: object | None = None
 
     @property
     def warnings(self):
@@ -193,7 +195,8 @@ def _score_on_engine(data, names, *, engine, as_of, window, warn, options) -> Sc
     if warn:
         for finding in diagnostics.warnings:
             warnings.warn(str(finding), DataWarning, stacklevel=3)
-    return ScoreReport(_ranked(per_recipe, names), per_recipe, diagnostics, None, as_of, window_days, names)
+    return ScoreReport(_ranked(per_recipe, names), per_recipe, diagnostics, None, as_of, window_days, names,
+                       engine=runner)
 
 
 def _window_finding(reason: str):

@@ -29,6 +29,11 @@ CONTRACT_CHECKS: dict[str, tuple[str, str, str]] = {
 }
 
 
+def _end_of_day_ns(day: int) -> int:
+    """The last nanosecond of UTC day ``day`` (days since 1970-01-01)."""
+    return (int(day) + 1) * DAY_NS - 1
+
+
 class SQLEngine:
     """Window features and edges from a view ``events``, through :mod:`~influence_lab.scoring.engines.sql`."""
 
@@ -73,12 +78,18 @@ class SQLEngine:
         as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
         return int(as_of.value), int(as_of.value) - int(round(window_days * DAY_NS))
 
+    def features_query(self, *, as_of=None, window_days: float = 90.0, params: FeatureParams = DEFAULT_PARAMS
+                       ) -> tuple[str, int]:
+        """The window-features query of the active users (:func:`~influence_lab.scoring.engines.sql.
+        klout_features_sql`) in this engine's dialect, and ``as_of`` in nanoseconds."""
+        as_of_ns, low_ns = self._bounds(as_of, window_days)
+        return klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
+                                  standing_window_days=params.standing_window_days, dialect=self.dialect), as_of_ns
+
     def features(self, *, as_of=None, window_days: float = 90.0, params: FeatureParams = DEFAULT_PARAMS
                  ) -> pd.DataFrame:
         """The :data:`~influence_lab.scoring.engines.sql.ENGINE_FEATURES` of every user seen up to ``as_of``."""
-        as_of_ns, low_ns = self._bounds(as_of, window_days)
-        query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
-                                   standing_window_days=params.standing_window_days, dialect=self.dialect)
+        query, as_of_ns = self.features_query(as_of=as_of, window_days=window_days, params=params)
         self._stage("window_features", query)
         found = self._df(every_user_sql("window_features", as_of_ns=as_of_ns))
         index = pd.Index(found["user_id"].astype(ID_DTYPE), name="user_id")
@@ -93,12 +104,12 @@ class SQLEngine:
                       ) -> pd.DataFrame:
         """Per (feature, user, day) deltas of a rolling-window Klout-style timeline up to the end of UTC day
         ``last_day`` (days since 1970-01-01); see :func:`~influence_lab.scoring.engines.sql.daily_ledgers_sql`."""
-        query = daily_ledgers_sql(last_ns=(int(last_day) + 1) * DAY_NS - 1, window_days=window_days,
+        query = daily_ledgers_sql(last_ns=_end_of_day_ns(last_day), window_days=window_days,
                                   activity_exponent=params.activity_exponent,
                                   standing_window_days=params.standing_window_days, dialect=self.dialect)
         return self._df(query)
 
     def first_days(self, *, last_day: int) -> pd.Series:
         """The UTC day each user is first seen (as actor or target) up to the end of ``last_day``."""
-        found = self._df(first_days_sql(last_ns=(int(last_day) + 1) * DAY_NS - 1, dialect=self.dialect))
+        found = self._df(first_days_sql(last_ns=_end_of_day_ns(last_day), dialect=self.dialect))
         return found.set_index(found["user_id"].astype(ID_DTYPE))["first_day"].astype(np.int64)

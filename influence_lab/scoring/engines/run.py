@@ -17,10 +17,10 @@ import scipy.sparse as sp
 
 from influence_lab.contract import ID_DTYPE
 from influence_lab.scoring.engines.sql import DAY_NS, TIMELINE_FEATURES
-from influence_lab.scoring.events import day_end
+from influence_lab.scoring.events import day_end, day_number
 from influence_lab.scoring.graph import pagerank
 from influence_lab.scoring.recipes import ScoreRecipe, make_recipe
-from influence_lab.scoring.timeline import Ledger, run_days, shape_timeline
+from influence_lab.scoring.timeline import Ledger, fitted_day, run_days, shape_timeline
 
 __all__ = ["ENGINES", "ENGINE_RECIPES", "ENGINE_TIMELINE_RECIPES", "make_engine", "pagerank_of_edges",
            "score_on_engine", "timeline_on_engine"]
@@ -67,12 +67,9 @@ def score_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="duck
     equal to 1e-9). ``source``: what the engine reads (a DataFrame, a Parquet or CSV file, a folder, a glob);
     ``engine``: a name of :data:`ENGINES` or an engine instance (then ``source`` is ignored and may be None).
     ``with_features`` adds the engine's feature columns."""
-    model = make_recipe(recipe)
-    if model.name not in ENGINE_RECIPES:
-        raise NotImplementedError(
-            f"the {model.name} recipe runs on pandas only for now (its features are not written in SQL); recipes "
-            f"on engines: {list(ENGINE_RECIPES)}. How to fix: --engine pandas, or --recipe klout.")
-    runner = make_engine(engine, source, **engine_options) if isinstance(engine, str) else engine
+    model, runner = _on_engine(recipe, engine, source, engine_options, ENGINE_RECIPES,
+                               "recipe runs on pandas only for now (its features are not written in SQL); recipes "
+                               "on engines: {allowed}. How to fix: --engine pandas, or --recipe klout.")
     window = model.window_days if window_days is None else window_days
     as_of = runner.last_event() if as_of is None else pd.Timestamp(as_of)
     features = runner.features(as_of=as_of, window_days=window, params=model.feature_params())
@@ -87,10 +84,12 @@ def score_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="duck
     return out
 
 
-def _day_of(value) -> int:
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.normalize().value // DAY_NS)
+def _on_engine(recipe, engine, source, engine_options: dict, allowed: tuple[str, ...], refusal: str):
+    """The recipe, refused with ``refusal`` (after its name) unless in ``allowed``, and the engine to run it on."""
+    model = make_recipe(recipe)
+    if model.name not in allowed:
+        raise NotImplementedError(f"the {model.name} " + refusal.format(allowed=list(allowed)))
+    return model, make_engine(engine, source, **engine_options) if isinstance(engine, str) else engine
 
 
 def timeline_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="duckdb", start=None, end=None,
@@ -103,15 +102,11 @@ def timeline_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="d
     The engine returns each feature's per-day deltas (one row per user and day with activity, far fewer than the
     events); the days are added up and scored in memory with the calibration fitted once at the end of ``end``,
     as :func:`score_timeline` does. A half-life has no engine form: use ``score_timeline`` for it."""
-    model = make_recipe(recipe)
-    if model.name not in ENGINE_TIMELINE_RECIPES:
-        raise NotImplementedError(
-            f"the {model.name} timeline runs on pandas only (score_timeline); engine timelines: "
-            f"{list(ENGINE_TIMELINE_RECIPES)}.")
-    runner = make_engine(engine, source, **engine_options) if isinstance(engine, str) else engine
+    model, runner = _on_engine(recipe, engine, source, engine_options, ENGINE_TIMELINE_RECIPES,
+                               "timeline runs on pandas only (score_timeline); engine timelines: {allowed}.")
     low, high = runner.span()
-    first_day = _day_of(low if start is None else start)
-    last_day = _day_of(high if end is None else end)
+    first_day = day_number(low if start is None else start)
+    last_day = day_number(high if end is None else end)
     if last_day < first_day:
         raise ValueError(f"timeline_on_engine: end ({end}) is before start ({start}).")
     window = int(model.window_days if window_days is None else window_days)
@@ -136,8 +131,6 @@ def timeline_on_engine(source, recipe: str | ScoreRecipe = "klout", *, engine="d
     outputs = run_days(model, ledgers, prepared, n_users=len(index), first_day=first_day, last_day=last_day,
                        components=components)
     active = seen.to_numpy()[:, None] <= (first_day + np.arange(last_day - first_day + 1))[None, :]
-    fitted = getattr(model, "fitted_as_of_", None)
     return shape_timeline(outputs, index, active, first_day=first_day, format=format,
                           attrs=dict(recipe=model.name, window_days=window, half_life_days=None,
-                                     calibration_day=None if fitted is None else fitted.tz_convert("UTC").normalize(),
-                                     engine=runner.name))
+                                     calibration_day=fitted_day(model), engine=runner.name))

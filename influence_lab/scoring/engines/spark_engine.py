@@ -17,7 +17,6 @@ import shutil
 import pandas as pd
 
 from influence_lab.scoring.engines.base import SQLEngine
-from influence_lab.scoring.engines.sql import klout_features_sql
 from influence_lab.scoring.features import DEFAULT_PARAMS, FeatureParams
 
 __all__ = ["SparkEngine", "java_available"]
@@ -112,9 +111,7 @@ class SparkEngine(SQLEngine):
                   ) -> list[str]:
         """The shuffles of the feature query's physical plan, one per ``Exchange``: its partitioning keys
         (``"sender, receiver, day"``), or ``"broadcast"`` for a small side sent whole to every task."""
-        as_of_ns, low_ns = self._bounds(as_of, window_days)
-        query = klout_features_sql(as_of_ns=as_of_ns, low_ns=low_ns, activity_exponent=params.activity_exponent,
-                                   standing_window_days=params.standing_window_days, dialect=self.dialect)
+        query, _ = self.features_query(as_of=as_of, window_days=window_days, params=params)
         plan = self.spark.sql(query)._jdf.queryExecution().executedPlan().toString()
         found = []
         for line in plan.splitlines():
