@@ -538,3 +538,112 @@ def plot_scaling(runs: pd.DataFrame, slopes: Mapping[str, Mapping[str, float]] |
     fig.suptitle(title, fontsize=12, fontweight="bold")
     fig.tight_layout(rect=(0, 0.06 * (1 + (len(labels) + 1) // 2), 1, 1))
     return fig
+
+
+# ------------------------------------------------------------------------------ notebook 06: the claims
+
+#: Colours of the four verdicts (:data:`influence_lab.studies.claims.VERDICTS`).
+VERDICT_COLOURS = {"supported": "#1b7837", "partly supported": "#f1a340", "not supported": "#b2182b",
+                   "not testable with this data": "#bdbdbd"}
+
+
+def plot_claim_checks(defaults: pd.DataFrame, *, title: str, labels: Mapping[str, str] | None = None,
+                      ncols: int = 4):
+    """One small panel per check of :func:`influence_lab.studies.claims.scorecard`'s ``defaults`` table: the
+    Klout-style estimate with its 95% interval (coloured by the claim's verdict), the sceptic's baselines beside
+    it, and the declared threshold as a dashed line with the claim's side shaded. Returns the figure."""
+    labels = dict(labels or {})
+    checks = defaults.drop_duplicates(["claim", "check"])[["claim", "check", "quantity", "op", "threshold"]]
+    nrows = int(np.ceil(len(checks) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols, 2.7 * nrows), squeeze=False)
+    markers = {"klout": "o", "followers": "s", "reactions_received": "^"}
+    for ax, (_, check) in zip(axes.flat, checks.iterrows()):
+        rows = defaults[(defaults["claim"] == check["claim"]) & (defaults["check"] == check["check"])]
+        rows = rows.set_index("of").reindex([m for m in markers if m in set(rows["of"])])
+        y = np.arange(len(rows))[::-1]
+        for yi, (of, row) in zip(y, rows.iterrows()):
+            colour = VERDICT_COLOURS.get(row["verdict"], "black") if of == "klout" else "#4d4d4d"
+            ax.errorbar(row["estimate"], yi, xerr=[[row["estimate"] - row["low"]], [row["high"] - row["estimate"]]],
+                        fmt=markers[of], color=colour, capsize=3, markersize=7)
+        ax.set_yticks(y, [labels.get(of, of) for of in rows.index], fontsize=10)
+        low, high = ax.get_xlim()
+        span = max(high, check["threshold"]) - min(low, check["threshold"])
+        low, high = min(low, check["threshold"]) - 0.1 * span, max(high, check["threshold"]) + 0.1 * span
+        ax.axvline(check["threshold"], color="black", linestyle="--", linewidth=1)
+        side = (check["threshold"], high) if check["op"] == ">=" else (low, check["threshold"])
+        ax.axvspan(*side, color="#1b7837", alpha=0.08)
+        ax.set_xlim(low, high)
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        import textwrap
+
+        ax.set_title(f"{check['claim']}\n" + textwrap.shorten(check["quantity"], 46, placeholder="…"), fontsize=10)
+        ax.tick_params(axis="x", labelsize=10)
+    for ax in list(axes.flat)[len(checks):]:
+        ax.set_visible(False)
+    fig.suptitle(title, fontweight="bold", fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def plot_claim_sweep(sweep: pd.DataFrame, *, title: str, order=None):
+    """Which verdict each claim gets in each swept setting (:func:`influence_lab.studies.claims.sweep_claims`):
+    one row per claim, one column per setting it rests on, coloured by verdict; blank where the setting does
+    not bear on the claim. Returns the figure."""
+    rows = sweep[(sweep["check"] == 0) & (sweep.get("of", "klout") == "klout")]
+    codes = {v: i for i, v in enumerate(VERDICT_COLOURS)}
+    wide = rows.pivot_table(index="claim", columns="setting", values="verdict", aggfunc="first")
+    wide = wide.reindex([c for c in (order or wide.index) if c in wide.index])
+    settings = ["defaults", *sorted(c for c in wide.columns if c != "defaults")]
+    wide = wide[settings]
+    numbers = wide.apply(lambda column: column.map(codes)).astype(float)
+    from matplotlib.colors import ListedColormap
+
+    fig, ax = plt.subplots(figsize=(max(9.0, 0.42 * len(settings) + 3.5), 0.45 * len(wide) + 3.2))
+    ax.imshow(numbers.to_numpy(), cmap=ListedColormap(list(VERDICT_COLOURS.values())), vmin=-0.5,
+              vmax=len(codes) - 0.5, aspect="auto")
+    names = [s.replace("life_events__rate_per_year", "life_events_per_year").split("__")[-1] for s in settings]
+    ax.set_xticks(range(len(settings)), names, rotation=60, ha="right", fontsize=10)
+    ax.set_yticks(range(len(wide)), wide.index, fontsize=11)
+    ax.set_xticks(np.arange(-0.5, len(settings)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(wide)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.grid(which="major", visible=False)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in VERDICT_COLOURS.values()]
+    ax.legend(handles, list(VERDICT_COLOURS), loc="lower center", bbox_to_anchor=(0.5, 1.01), ncol=4,
+              frameon=False, fontsize=10)
+    ax.set_title(title, fontsize=12, fontweight="bold", pad=30)
+    fig.tight_layout()
+    return fig
+
+
+def plot_formula_recovery(curve: pd.DataFrame, recovery: pd.DataFrame, *, title: str, mark_n: int = 99):
+    """Two panels: each guess's out-of-sample R^2 by the number of accounts sampled (median and the central 90%
+    of draws, :func:`influence_lab.studies.formula.learning_curve`), and the largest error of the recovered
+    weights by sample size (:func:`influence_lab.studies.formula.weight_recovery`). Returns the figure."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.6))
+    for guess, part in curve.groupby("guess", sort=False):
+        by_n = part.groupby("n")["r2_out"]
+        mid, low, high = by_n.median(), by_n.quantile(0.05), by_n.quantile(0.95)
+        left.plot(mid.index, mid.to_numpy(), marker="o", label=guess)
+        left.fill_between(mid.index, low.clip(lower=-0.5).to_numpy(), high.to_numpy(), alpha=0.15)
+    sizes = sorted(curve["n"].unique())
+    left.set(xscale="log", xlabel="accounts the outsider collected", ylabel="R² on the accounts not used",
+             ylim=(-0.5, 1.02))
+    for ax in (left, right):
+        ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
+        ax.minorticks_off()
+    left.axvline(mark_n, color="grey", linestyle=":", linewidth=1)
+    left.legend(frameon=False, fontsize=9, loc="lower right")
+    left.set_title("How much of the score each guess explains", fontsize=11)
+    by_n = recovery.groupby("n")["error"]
+    right.plot(by_n.median().index, by_n.median().to_numpy(), marker="o", color="black")
+    right.fill_between(by_n.median().index, by_n.quantile(0.05).to_numpy(), by_n.quantile(0.95).to_numpy(),
+                       color="black", alpha=0.12)
+    right.axhline(0.05, color="grey", linestyle="--", linewidth=1)
+    right.axvline(mark_n, color="grey", linestyle=":", linewidth=1)
+    right.set(xscale="log", xlabel="accounts the outsider collected",
+              ylabel="largest weight error (0.05 = five points in 100)")
+    right.set_title("How close the recovered weights come", fontsize=11)
+    fig.suptitle(title, fontweight="bold", fontsize=13)
+    fig.tight_layout()
+    return fig

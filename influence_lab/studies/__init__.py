@@ -8,6 +8,8 @@
 - :mod:`~influence_lab.studies.validity`, :mod:`~influence_lab.studies.hiring` and
   :mod:`~influence_lab.studies.sweeps` - notebook 04 (sweeps also 01), scores against outcomes;
 - :mod:`~influence_lab.studies.topics` - notebook 05, topic labels against the truth;
+- :mod:`~influence_lab.studies.claims` and :mod:`~influence_lab.studies.formula` - notebook 06, the post's claims
+  with verdicts computed live, and the secret formula recovered;
 - :mod:`~influence_lab.studies.own_data` - notebook 07, what an export can support and its scores against its
   outcome;
 - :mod:`~influence_lab.studies.stats` - the one bootstrap and interval implementation they share.
