@@ -14,13 +14,14 @@ export INFLUENCE_LAB_MIRROR
 export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install test unit notebooks report student bench data clean
+.PHONY: help install test unit notebooks report student student-outputs bench data clean
 
 help:
 	@echo "make test     - install into $(VENV), run unit tests and execute every notebook"
 	@echo "make report   - install, execute every notebook, write reports/index.html"
 	@echo "make unit     - unit tests only"
-	@echo "make student  - student copies of the notebooks (solutions removed) in student/"
+	@echo "make student  - student copies of the notebooks (solutions and outputs removed) in student/"
+	@echo "make student-outputs - the same with every figure and table kept (runs make report first)"
 	@echo "make bench    - benchmarks (prints figures; writes benchmarks/results/)"
 	@echo "make data     - regenerate data/ from the package (byte-identical content)"
 
@@ -49,7 +50,11 @@ report: install
 	$(BIN)/python -m influence_lab.course.report --notebooks notebooks --out reports
 
 student: install
-	$(BIN)/python -m influence_lab.course.student --notebooks notebooks --out student
+	$(BIN)/influence-lab student-copies student
+
+# Student copies that keep every figure and table (not the solutions): for a class that does not code.
+student-outputs: report
+	$(BIN)/influence-lab student-copies student --notebooks reports/executed --keep-outputs
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"

@@ -387,6 +387,13 @@ def _name_in(names: Sequence[str]) -> Callable[[str], str]:
     return dataset_name
 
 
+def _student_copies(args: argparse.Namespace) -> int:
+    from influence_lab.course import student
+
+    notebooks = args.notebooks or Path(__file__).resolve().parents[1] / "notebooks"
+    return student.run(notebooks, args.outdir, keep_outputs=args.keep_outputs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``influence-lab``."""
     parser = argparse.ArgumentParser(
@@ -465,6 +472,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--plot", type=Path, default=None, metavar="FILE.png", help="draw the --user timelines")
     score.add_argument("--user", action="append", default=[], metavar="ID", help="an account to plot (repeatable)")
     score.set_defaults(func=_score)
+
+    students = commands.add_parser(
+        "student-copies", help="copies of the notebooks for a class: solutions removed, outputs cleared or kept",
+        description="Write student copies of the notebooks into OUTDIR: cells tagged 'solution' (code and written "
+                    "answers) are removed, and every output is cleared unless --keep-outputs.")
+    students.add_argument("outdir", type=Path, metavar="OUTDIR", help="where the copies go (never the notebooks)")
+    students.add_argument("--notebooks", type=Path, default=None, metavar="DIR",
+                          help="the notebooks to copy (default: the checkout's notebooks/; reports/executed for "
+                               "executed ones)")
+    students.add_argument("--keep-outputs", action="store_true",
+                          help="keep figures and tables (every output but the solutions'), for students who do "
+                               "not code; use on executed notebooks")
+    students.set_defaults(func=_student_copies)
 
     parser.set_defaults(func=None, help_of=parser)
     data.set_defaults(help_of=data)

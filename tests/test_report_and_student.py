@@ -68,3 +68,52 @@ def test_report_executes_and_links_pages(tmp_path: Path):
     assert "data:image/png;base64" in page  # the figure is embedded, visible offline
     # the committed notebook was not modified
     assert not any(c.get("outputs") for c in nbformat.read(str(src / "00_tiny.ipynb"), 4).cells if c.cell_type == "code")
+
+
+def _with_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": f"out {i}"},
+                                                   execution_count=i)]
+            cell.execution_count = i
+    return nb
+
+
+def test_student_copies_keep_outputs_only_when_asked_and_never_a_solutions():
+    nb = _with_outputs(tiny_notebook())
+    blank, _ = student_copy(nb)
+    assert all(not c.outputs for c in blank.cells if c.cell_type == "code")
+    kept, removed = student_copy(nb, keep_outputs=True)
+    assert removed == 2
+    assert not any("solution" in c.metadata.get("tags", []) for c in kept.cells)
+    code = [c for c in kept.cells if c.cell_type == "code"]
+    assert [bool(c.outputs) for c in code] == [True, True, False]  # the exercise stub has no output
+    texts = [o["data"]["text/plain"] for c in code for o in c.outputs]
+    assert "out 4" not in texts  # the solution's output went with it
+
+
+def test_the_student_copies_command(tmp_path: Path, capsys):
+    from influence_lab.cli import main
+
+    src = tmp_path / "nbs"
+    src.mkdir()
+    nbformat.write(_with_outputs(tiny_notebook()), str(src / "00_tiny.ipynb"))
+    assert main(["student-copies", str(tmp_path / "class"), "--notebooks", str(src)]) == 0
+    copy = nbformat.read(str(tmp_path / "class" / "00_tiny.ipynb"), as_version=4)
+    assert not any(c.get("outputs") for c in copy.cells) and "1 solution" not in capsys.readouterr().out
+    assert main(["student-copies", str(tmp_path / "kept"), "--notebooks", str(src), "--keep-outputs"]) == 0
+    kept = nbformat.read(str(tmp_path / "kept" / "00_tiny.ipynb"), as_version=4)
+    assert sum(bool(c.get("outputs")) for c in kept.cells) == 2
+    assert main(["student-copies", str(src), "--notebooks", str(src)]) == 2  # never over the originals
+    assert "overwrite the originals" in capsys.readouterr().err
+    assert main(["student-copies", str(tmp_path / "x"), "--notebooks", str(tmp_path / "empty")]) == 2
+
+
+def test_student_copies_of_the_suite_hold_no_solutions(tmp_path: Path):
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    report = write_student_copies(root, tmp_path / "class")
+    assert set(report) == {p.name for p in root.glob("*.ipynb")}
+    for path in (tmp_path / "class").glob("*.ipynb"):
+        nb = nbformat.read(str(path), as_version=4)
+        assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
+        assert report[path.name] > 0, f"{path.name} has no solution cells to remove"
