@@ -1,6 +1,6 @@
 # Influence Lab: two commands for a newcomer.
-#   make test    set up .venv, run the unit tests and execute every notebook
-#   make report  set up .venv, execute every notebook, write reports/index.html
+#   make test    set up .venv, run the unit tests, execute every notebook into the site, open it in a browser
+#   make report  set up .venv, execute every notebook, write the site reports/ (and reports/reader/)
 # Needs only Python 3.11+ and make. Everything else is installed into .venv.
 
 PYTHON ?= python3
@@ -43,8 +43,12 @@ unit: install
 notebooks: install
 	$(BIN)/python -m pytest -q --nbmake --nbmake-kernel=python3 --nbmake-timeout=1800 notebooks
 
+# The unit tests; then the site, which executes every notebook (the build fails if one does); then the browser
+# test on the built site (headless Chromium: .ci/run installs it; without a browser the test skips and says so).
 test: install
-	$(BIN)/python -m pytest -q tests notebooks --nbmake --nbmake-kernel=python3 --nbmake-timeout=1800
+	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m influence_lab.course.report --notebooks notebooks --out reports
+	INFLUENCE_LAB_SITE=reports $(BIN)/python -m pytest -q tests/test_site_browser.py
 
 report: install
 	$(BIN)/python -m influence_lab.course.report --notebooks notebooks --out reports

@@ -91,6 +91,24 @@ def uncited_numbers(nb, literature: str) -> list[tuple[int, str]]:
     return offending
 
 
+def question_problems(nb) -> list[str]:
+    """Two levels of exercises: at least two questions answerable without code (tags ``question`` and
+    ``discussion``), at least two computing exercises (``question`` and ``computing``), and a written answer (a
+    Markdown cell tagged ``solution``) after every question, before the next one."""
+    tags = [set(c.metadata.get("tags", [])) for c in nb.cells]
+    questions = [i for i, t in enumerate(tags) if "question" in t]
+    problems = []
+    for level in ("discussion", "computing"):
+        found = sum(level in tags[i] for i in questions)
+        if found < 2:
+            problems.append(f"{found} {level} question(s); at least 2 are needed")
+    for k, i in enumerate(questions):
+        end = questions[k + 1] if k + 1 < len(questions) else len(nb.cells)
+        if not any(nb.cells[j].cell_type == "markdown" and "solution" in tags[j] for j in range(i + 1, end)):
+            problems.append(f"question in cell {i} has no written answer (a Markdown cell tagged 'solution')")
+    return problems
+
+
 # ------------------------------------------------------------------ the rules catch what they are for
 
 
@@ -150,6 +168,21 @@ def test_the_rules_flag_a_notebook_that_breaks_them():
                 or relative_data_cells(good) or uncited_numbers(good, literature))
 
 
+def test_the_question_rule_counts_levels_and_written_answers():
+    def q(level, i):
+        return nbformat.v4.new_markdown_cell(f"Question {i}", metadata={"tags": ["question", level]})
+
+    def answer():
+        return nbformat.v4.new_markdown_cell("Answer.", metadata={"tags": ["solution"]})
+
+    code_only = nbformat.v4.new_code_cell("1", metadata={"tags": ["solution"]})
+    nb = hand_made(q("discussion", 1), answer(), q("discussion", 2), answer(), q("computing", 3), code_only,
+                   q("computing", 4), answer(), code_only)
+    assert question_problems(nb) == ["question in cell 4 has no written answer (a Markdown cell tagged 'solution')"]
+    assert question_problems(hand_made(q("discussion", 1), answer())) == [
+        "1 discussion question(s); at least 2 are needed", "0 computing question(s); at least 2 are needed"]
+
+
 # ------------------------------------------------------------------ every notebook of the suite follows them
 
 
@@ -196,3 +229,11 @@ def test_static_prose_states_no_uncited_numbers(notebook):
         f"{path.name}: numbers in static Markdown that are neither from docs/literature.md nor computed: "
         f"{offending}; state computed numbers with influence_lab.course.narrative.say()"
     )
+
+
+def test_exercises_at_two_levels_with_written_answers(notebook):
+    """Every notebook: at least two questions a class answers from the figures and prose (no code), at least two
+    computing exercises, and a written answer to each."""
+    path, nb = notebook
+    problems = question_problems(nb)
+    assert not problems, f"{path.name}: {problems}"

@@ -59,3 +59,40 @@ def attempt(function, *args, **kwargs):
         quoted = "\n".join("> " + line.replace("*", "\\*") + "  " for line in str(exc).splitlines())
         display(Markdown(f"**Refused** ({type(exc).__name__}):\n\n{quoted}"))
         return None
+
+
+def interact(function, **controls):
+    """``ipywidgets.interact(function, **controls)``, followed by a static view of the default setting.
+
+    A widget has no view without a running kernel, so a report or a reader's HTML page would show a blank where
+    the slider stood. The static view (the function's figures, tables and text at each control's starting value,
+    folded under "Static view at the default setting") is what such a reader sees; in JupyterLab it stays
+    folded below the live control.
+    """
+    import base64
+    import html
+
+    import ipywidgets
+    from IPython.display import HTML, display
+    from IPython.utils.capture import capture_output
+
+    ipywidgets.interact(function, **controls)
+    defaults = {name: getattr(control, "value", control) for name, control in controls.items()}
+    with capture_output() as captured:
+        result = function(**defaults)
+    parts = [f"<pre>{html.escape(captured.stdout)}</pre>"] if captured.stdout else []
+    for output in captured.outputs:
+        data = output.data
+        if "image/png" in data:
+            png = data["image/png"]
+            png = png if isinstance(png, str) else base64.b64encode(png).decode()
+            parts.append(f'<img alt="static view" src="data:image/png;base64,{png}">')
+        elif "text/html" in data:
+            parts.append(data["text/html"])
+        elif "text/plain" in data:
+            parts.append(f"<pre>{html.escape(data['text/plain'])}</pre>")
+    if result is not None:
+        parts.append(result.to_html() if hasattr(result, "to_html") else f"<pre>{html.escape(repr(result))}</pre>")
+    shown = ", ".join(f"{name} = {value}" for name, value in defaults.items())
+    display(HTML(f'<details class="static-view"><summary>Static view at the default setting ({shown})</summary>'
+                 f'{"".join(parts)}</details>'))

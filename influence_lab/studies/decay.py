@@ -42,6 +42,7 @@ from influence_lab.scoring.timeline import score_timeline
 from influence_lab.studies.stats import bootstrap_median
 
 __all__ = [
+    "engaged_means",
     "IDLE_DAYS",
     "utc_day",
     "VARIANTS",
@@ -683,3 +684,15 @@ def monthly_outcomes(outcomes: pd.DataFrame, user_id: str, split, metrics=("refe
     return table.reindex(index=list(metrics), columns=["before", "after"])
 
 
+
+
+def engaged_means(scores: Mapping[str, pd.DataFrame], *, floor: float = 1.0) -> pd.DataFrame:
+    """Per day (rows) and scoring (columns): the mean score of the users above ``floor`` that day (those with
+    engagement in their window: the population a calibration curve is fitted on) and, in ``<name> users``, how
+    many there are. A re-fitted calibration pins this mean near the curve's target; a fixed one lets it move."""
+    out = {}
+    for name, wide in scores.items():
+        above = wide.where(wide > floor)
+        out[name] = above.mean()
+        out[f"{name} users"] = above.count()
+    return pd.DataFrame(out)
