@@ -35,8 +35,8 @@ def question_of(nb: nbformat.NotebookNode) -> str:
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
-        for line in cell.source.splitlines():
-            text = line.strip().lstrip("#>*_ ").rstrip("*_ ")
+        for paragraph in re.split(r"\n\s*\n|\n(?=#)", cell.source):  # a question may wrap over lines
+            text = " ".join(line.strip() for line in paragraph.splitlines()).lstrip("#>*_ ").rstrip("*_ ")
             if text.endswith("?"):
                 return text
     return ""
