@@ -233,6 +233,35 @@ def test_no_two_recipes_rank_alike(synthetic, engaged, higgs_table):
         assert off.max() < 0.95
 
 
+def test_agreement_figure_names_its_weakest_recipe_pair(synthetic, engaged, higgs_table):
+    # suptitle "pairs range from 0.28 to 0.93 (synthetic) and 0.22 to 0.82 (Higgs)"; panel subtitles "weakest pair:
+    # SNP / Kred-style (0.28)" and "Network (PageRank) / SNP (0.22)". The subtitle's pair is a pair of recipes, one
+    # of the pairs the title's range covers (the old 8x8 figure named a pair outside it).
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from influence_lab.course import plotting
+
+    expected = {"synthetic": (0.28, 0.93, ("snp", "kred")), "Higgs": (0.22, 0.82, ("network", "snp"))}
+    frames = {"synthetic": synthetic.loc[engaged], "Higgs": higgs_table[higgs_table["reactions_received"] > 0]}
+    matrices = {}
+    for name, frame in frames.items():
+        rho = compare.spearman_matrix(frame, RECIPES)
+        pairs = rho.where(np.tril(np.ones(rho.shape, dtype=bool), -1)).stack()
+        lo, hi, weakest = expected[name]
+        assert (pairs.min(), pairs.max()) == (shown(lo), shown(hi)), name
+        assert pairs.idxmin() == weakest, name
+        matrices[name] = rho
+    fig = plotting.plot_rank_agreement(matrices, title="t", labels={c: compare.label(c) for c in RECIPES})
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["synthetic\nweakest pair: SNP / Kred-style (0.28)",
+                      "Higgs\nweakest pair: Network (PageRank) / SNP (0.22)"]
+    assert plotting.small_text(fig) == []
+    plt.close(fig)
+
+
 def test_cha_pairs(synthetic, engaged, higgs_table):
     # "followers-retweets 0.50 (synthetic), followers-mentions 0.64 (synthetic), retweets-mentions 0.36 (synthetic)
     # and -0.21 (Higgs), against the unchecked 0.55, 0.29 and 0.64"

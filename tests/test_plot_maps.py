@@ -44,3 +44,35 @@ def test_verdict_panels_name_each_winner_through_labels_and_frame_marked_cells()
     frames = [p for ax in heatmaps for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle) and not p.get_fill()]
     assert len(frames) == 1
     plt.close("all")
+
+
+def test_weight_presets_sort_best_on_top_and_mark_the_shipped_setting():
+    import numpy as np
+
+    grid = pd.DataFrame({"reach_weight": [1.0, 0.0, 0.4], "amplification_weight": [0.0, 1.0, 0.3],
+                         "network_weight": [0.0, 0.0, 0.3], "spearman_truth": [0.5, 0.2, 0.4], "u1": [60, 40, 55]})
+    fig = plotting.plot_weight_presets(grid, [("spearman_truth", "tracking"), ("u1", "u1's score")], title="t",
+                                       default={"reach_weight": 0.4, "amplification_weight": 0.3})
+    left = fig.axes[0]
+    labels = [t.get_text() for t in left.get_yticklabels()]
+    # bottom to top: worst to best tracking, so the best-tracking setting is the top bar
+    assert labels == ["reach 0.00 · ampl. 1.00 · network 0.00", "reach 0.40 · ampl. 0.30 · network 0.30 (shipped)",
+                      "reach 1.00 · ampl. 0.00 · network 0.00"]
+    widths = [bar.get_width() for bar in left.patches]
+    assert widths == [0.2, 0.4, 0.5]
+    dark = [tuple(np.round(bar.get_facecolor(), 3)) for bar in left.patches]
+    assert dark[1] != dark[0] and dark[0] == dark[2]  # only the shipped bar differs
+    assert [bar.get_width() for bar in fig.axes[1].patches] == [40, 55, 60]  # rows stay aligned across panels
+    assert plotting.small_text(fig) == []
+    plt.close(fig)
+
+
+def test_engaged_means_figure_wraps_a_long_title_and_reads_at_10_points():
+    days = pd.date_range("2004-04-15", periods=5, freq="D", tz="UTC")
+    means = pd.DataFrame({"fixed": [10.0, 20, 18, 15, 12], "fixed users": [5, 9, 8, 6, 4],
+                          "re-fitted": [20.0] * 5, "re-fitted users": [5, 9, 8, 6, 4]}, index=days)
+    ax = plotting.plot_engaged_means(means, calibration_day=days[1], title="word " * 40)
+    assert [line.get_label() for line in ax.get_lines()] == ["fixed", "re-fitted", "fixed calibration day"]
+    assert "\n" in ax.get_title()
+    assert plotting.small_text(ax.figure) == []
+    plt.close(ax.figure)

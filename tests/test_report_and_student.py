@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -117,3 +118,47 @@ def test_student_copies_of_the_suite_hold_no_solutions(tmp_path: Path):
         nb = nbformat.read(str(path), as_version=4)
         assert not any("solution" in c.metadata.get("tags", []) for c in nb.cells), path.name
         assert report[path.name] > 0, f"{path.name} has no solution cells to remove"
+
+
+@pytest.mark.slow
+def test_report_flags_figures_with_text_under_10_points(tmp_path: Path):
+    """Every figure a notebook displays is checked in its kernel: one shown by plt.show() inside the cell, one
+    flushed at the end of the cell; only the one with 8-pt tick labels is reported, by its title."""
+    nb = tiny_notebook()
+    nb.cells[1:2] = [
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nfrom influence_lab.course import plotting\n"
+                                  "plotting.set_theme()"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots()\nax.plot([1, 2]); ax.set_title('Readable')\nplt.show()"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots()\nax.plot([1, 2]); fig.suptitle('Tiny ticks')\n"
+                                  "ax.tick_params(labelsize=8)"),
+    ]
+    src = tmp_path / "nbs"
+    src.mkdir()
+    nbformat.write(nb, str(src / "00_tiny.ipynb"))
+    (result,) = build_report(src, tmp_path / "site", timeout=120, reader=False)
+    assert result.error is None and result.figures == 2
+    audit = json.loads((tmp_path / "site" / "figure_text.json").read_text())
+    assert [entry["figure"] for entry in audit["00_tiny.ipynb"]] == ["Tiny ticks"]
+    assert {size for _, size in audit["00_tiny.ipynb"][0]["small_text"]} == {8.0}
+
+
+def test_small_text_finds_what_is_under_the_floor():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from influence_lab.course import plotting
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], label="a line")
+    ax.set_title("big enough", fontsize=12)
+    ax.tick_params(labelsize=10)
+    ax.set_xlabel("x", fontsize=10)
+    ax.set_ylabel("y", fontsize=10)
+    ax.legend(fontsize=10)
+    assert plotting.small_text(fig) == []
+    ax.legend(fontsize=9)
+    assert plotting.small_text(fig) == [("a line", 9.0)]
+    assert plotting.small_text(fig, min_points=8) == []
+    plt.close(fig)

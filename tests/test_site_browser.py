@@ -12,6 +12,7 @@ browser can be found the tests skip and say how to install one.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -178,3 +179,16 @@ def test_code_is_folded_and_the_reader_edition_has_no_code_and_no_solutions(brow
             assert "a solution printed this" not in reader["text"]
             assert "An interactive control stood here" in reader["text"]
             assert "Static view at the default setting" in reader["text"]
+
+
+def test_every_figure_reads_at_slide_size(site):
+    """No figure of the site has text under 10 pt (the report builder checks each displayed figure in its
+    kernel, see plotting.small_text; a notebook that never calls plotting.set_theme is not checked)."""
+    audit = json.loads((site / "figure_text.json").read_text(encoding="utf-8"))
+    assert set(audit) == {p.name for p in notebooks_in(site / "executed")}
+    offenders = {name: [(e["figure"][:70], e["small_text"][:3]) for e in entries] for name, entries in audit.items()
+                 if entries}
+    assert not offenders, offenders
+    for path in notebooks_in(site / "executed"):
+        if SITE:  # the suite's notebooks all switch the check on
+            assert "plotting.set_theme()" in "".join(c.source for c in read(path).cells), path.name

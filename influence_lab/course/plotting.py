@@ -5,8 +5,13 @@ Every figure's title states its finding; axes carry labels and units.
 
 from __future__ import annotations
 
+import json
+import os
+import textwrap
+from pathlib import Path
 from typing import Mapping
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -31,8 +36,37 @@ def set_theme() -> None:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # no IPython: a script, nothing to configure
         return
-    if get_ipython() is not None:
+    shell = get_ipython()
+    if shell is not None:
         set_matplotlib_formats("retina")
+        if os.environ.get(FIGURE_AUDIT_ENV):
+            _audit_displayed_figures(shell, Path(os.environ[FIGURE_AUDIT_ENV]))
+
+
+#: Set to a file path (the report builder does, per notebook), every figure a notebook displays is checked for
+#: text under 10 pt and each offender is appended to that file as a JSON line.
+FIGURE_AUDIT_ENV = "INFLUENCE_LAB_FIGURE_AUDIT"
+
+
+def _audit_displayed_figures(shell, log: Path) -> None:
+    """Wrap IPython's PNG formatter for figures so each displayed figure is checked by :func:`small_text`."""
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    original = formatter.lookup_by_type(Figure)
+    if getattr(original, "audits_to", None) == log:
+        return
+
+    def audited(fig):
+        found = small_text(fig)
+        if found:
+            title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps({"figure": title, "small_text": found}) + "\n")
+        return original(fig)
+
+    audited.audits_to = log
+    formatter.for_type(Figure, audited)
 
 
 def ccdf(values: pd.Series | np.ndarray) -> pd.DataFrame:
@@ -100,7 +134,7 @@ def plot_idle_gaps(gaps: Mapping[str, pd.Series], *, start, idle_days: int, tole
         ax.plot(gap.index, gap.to_numpy(), label=name)
     ax.axhline(0, color="black", linewidth=0.8)
     ax.set(xlabel="2012 (UTC)", ylabel="points lost: unaltered - idle\n(< 0: idle path higher)", title=title)
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=10)
     return ax
 
 
@@ -123,8 +157,8 @@ def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None,
                 title="Points lost (band: 95% bootstrap interval)")
     axes[1].set(xlabel="idle days (break length)", ylabel="days to recover (within 1 point)",
                 title="Days after the break until back within 1 point")
-    axes[0].legend(frameon=False, fontsize=8)
-    axes[1].legend(frameon=False, fontsize=8)
+    axes[0].legend(frameon=False, fontsize=10)
+    axes[1].legend(frameon=False, fontsize=10)
     return axes
 
 
@@ -136,8 +170,8 @@ def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, s
         dip = decay.path_dip(path, split, until=decay.utc_day(split) + 90 * ONE_DAY)
         ax.plot(path.index, path.to_numpy(), linewidth=1)
         ax.axvline(decay.utc_day(split), color="grey", linestyle=":")
-        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=8.5)
-        ax.tick_params(axis="x", labelrotation=45, labelsize=7)
+        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=10)
+        ax.tick_params(axis="x", labelrotation=45, labelsize=10)
     for ax in np.ravel(axes)[len(paths):]:
         ax.set_visible(False)
     for ax in np.atleast_2d(axes)[:, 0]:
@@ -174,7 +208,7 @@ def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Ser
     axes[3].axhline(true_influence, color="black", linestyle="--",
                     label="true influence: expected conversions per month at full availability")
     axes[3].set(ylabel="per month", xlabel="2012 (UTC)")
-    axes[3].legend(frameon=False, fontsize=8, loc="upper right")
+    axes[3].legend(frameon=False, fontsize=10, loc="upper right")
     fig.tight_layout()
     return fig
 
@@ -203,7 +237,7 @@ def plot_sweep(sweep: pd.DataFrame, *, value: str = "spearman", population: str 
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(measures))
+    ax.legend(frameon=False, fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=len(measures))
     plt.tight_layout()
     return ax
 
@@ -296,7 +330,7 @@ def plot_bias_by_parameter(table: pd.DataFrame, *, parameter: str, title: str, a
     ax.set(xlabel=parameter.split("__")[-1] + " (correlation of offline reach with online popularity)",
            ylabel="slope of log conversions on log score")
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=9)
+    ax.legend(frameon=False, fontsize=10)
     return ax
 
 
@@ -315,7 +349,7 @@ def plot_concordance(table: pd.DataFrame, *, mark_gap: float | None = None, titl
            ylabel="chance the higher score is\nthe more influential person",
            ylim=(min(0.4, float(np.nanmin(table["low"])) - 0.05), 1.0))
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=9)
+    ax.legend(frameon=False, fontsize=10)
     return ax
 
 
@@ -356,7 +390,7 @@ def plot_reproduction(cells: pd.DataFrame, real: Mapping[str, tuple[float, float
                 label="the world (cells that share their events share the value)")
     ax.set(xlabel=x.split("__")[-1], ylabel="Spearman: received in one period\nvs received in the next", ylim=(0, 1))
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=9, loc="lower right")
+    ax.legend(frameon=False, fontsize=10, loc="lower right")
     return ax
 
 
@@ -398,7 +432,7 @@ def plot_cost_per_point(table: pd.DataFrame, *, recipe: str, title: str, labels:
         _, ax = plt.subplots(figsize=(7.5, 0.8 + 0.42 * max(len(cost), 1)))
     ax.barh([names.get(s, s) for s in cost.index][::-1], cost.to_numpy()[::-1], color="C0")
     for y, v in enumerate(cost.to_numpy()[::-1]):
-        ax.text(v, y, f" ${v:,.2f}", va="center", fontsize=9)
+        ax.text(v, y, f" ${v:,.2f}", va="center", fontsize=10)
     ax.set(xscale="log", xlabel="dollars per percentile point (median over attacks; time at the stated rate)")
     ax.set_title(title, fontsize=11)
     ax.grid(axis="y", visible=False)
@@ -412,7 +446,7 @@ def plot_defence_tradeoff(tradeoff: pd.DataFrame, *, title: str, ax=None):
         _, ax = plt.subplots(figsize=(7.5, 4.2))
     ax.scatter(tradeoff["removed"] * 100, tradeoff["wrongly_penalised"], s=60, color="C3", zorder=3)
     for _, row in tradeoff.iterrows():
-        ax.annotate(f"  {row['defence']}", (row["removed"] * 100, row["wrongly_penalised"]), fontsize=9,
+        ax.annotate(f"  {row['defence']}", (row["removed"] * 100, row["wrongly_penalised"]), fontsize=10,
                     va="center")
     ax.set(xlabel="share of the gamers' percentile gain removed (%)",
            ylabel="honest accounts wrongly pushed down\n(more than 20 percentile points)", xlim=(0, 100),
@@ -431,7 +465,7 @@ def plot_precision_recall(curves: Mapping[str, pd.DataFrame], *, prevalence: flo
     ax.set(xlabel="recall (share of the gamers found)", ylabel="precision (share of flagged who game)",
            xlim=(0, 1), ylim=(0, 1.02))
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=9)
+    ax.legend(frameon=False, fontsize=10)
     return ax
 
 
@@ -465,7 +499,7 @@ def plot_rule_curve(quality: pd.DataFrame, *, title: str, ax=None):
     ax.set(xlabel="recall (share of true topics labelled)", ylabel="precision (share of labels that are right)",
            xlim=(0, 1), ylim=(0, 1.02))
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=8, loc="lower left")
+    ax.legend(frameon=False, fontsize=10, loc="lower left")
     return ax
 
 
@@ -478,7 +512,7 @@ def plot_score_timeline(timeline: pd.DataFrame, *, title: str, ylabel: str = "sc
         ax.plot(pd.to_datetime(part["day"]), part["score"], color=f"C{k % 10}", lw=1.6, label=str(user))
     ax.set(xlabel="day (UTC)", ylabel=ylabel)
     ax.set_title(title, fontsize=11)
-    ax.legend(frameon=False, fontsize=8, loc="best")
+    ax.legend(frameon=False, fontsize=10, loc="best")
     ax.figure.autofmt_xdate()
     return ax
 
@@ -506,7 +540,7 @@ def plot_floor_by_window(table: pd.DataFrame, *, title: str, ax=None):
     (wide * 100).plot.bar(ax=ax, rot=0, width=0.8, alpha=0.85)
     ax.axhline(50, color="black", lw=0.8, ls="--", label="half of the accounts")
     ax.set(xlabel="recipe", ylabel="accounts at the floor (%)", ylim=(0, 100))
-    ax.legend(title="window", frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(title="window", frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set_title(title, fontsize=11)
     return ax
 
@@ -642,7 +676,7 @@ def plot_formula_recovery(curve: pd.DataFrame, recovery: pd.DataFrame, *, title:
         ax.set_xticks(sizes, [f"{n:,}" for n in sizes])
         ax.minorticks_off()
     left.axvline(mark_n, color="grey", linestyle=":", linewidth=1)
-    left.legend(frameon=False, fontsize=9, loc="lower right")
+    left.legend(frameon=False, fontsize=10, loc="lower right")
     left.set_title("How much of the score each guess explains", fontsize=11)
     by_n = recovery.groupby("n")["error"]
     right.plot(by_n.median().index, by_n.median().to_numpy(), marker="o", color="black")
@@ -666,31 +700,80 @@ def plot_engaged_means(means: pd.DataFrame, *, calibration_day, title: str, ax=N
     for name in [c for c in means.columns if not c.endswith(" users")]:
         ax.plot(means.index, means[name].to_numpy(), label=name, linewidth=2)
     ax.axvline(calibration_day, color="grey", linestyle=":", label="fixed calibration day")
-    ax.set(xlabel="2004 (UTC)", ylabel="mean score of users with a message\nin their window")
-    ax.set_title(title, fontsize=11)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b"))
+    ax.set(xlabel=f"{means.index[0]:%Y} (UTC)", ylabel="mean score of users with a\nmessage in their window")
+    ax.set_title("\n".join(textwrap.wrap(title, 95)), fontsize=11)
     ax.legend(frameon=False, fontsize=10)
     plt.tight_layout()
     return ax
 
 
-def plot_weight_presets(grid: pd.DataFrame, panels, *, default: Mapping[str, float], title: str):
+def plot_weight_presets(grid: pd.DataFrame, panels, *, title: str, default: Mapping[str, float] | None = None,
+                        sort_by: str | None = None):
     """:func:`influence_lab.studies.compare.weight_grid` as bars: one row per weight setting (reach /
-    amplification / network), one panel per measure in ``panels`` ((column, label) pairs), the ``default``
-    setting's bar dark. Rows are sorted by the first panel's value. Returns the figure."""
-    table = grid.sort_values(panels[0][0]).reset_index(drop=True)
-    names = [f"reach {r:.2f} · ampl. {a:.2f} · network {n:.2f}" for r, a, n in
-             zip(table["reach_weight"], table["amplification_weight"], table["network_weight"])]
-    is_default = np.isclose(table["reach_weight"], default["reach_weight"]) & np.isclose(
-        table["amplification_weight"], default["amplification_weight"])
+    amplification / network), one panel per measure in ``panels`` ((column, label) pairs). Rows are sorted by
+    ``sort_by`` (default: the first panel's column), best at the top. The row whose weights equal ``default``
+    (if any) is drawn dark and labelled "(shipped)". Returns the figure."""
+    table = grid.sort_values(sort_by or panels[0][0]).reset_index(drop=True)
+    is_default = np.zeros(len(table), dtype=bool)
+    if default is not None:
+        is_default = np.isclose(table["reach_weight"], default["reach_weight"]) & np.isclose(
+            table["amplification_weight"], default["amplification_weight"])
+    names = [f"reach {r:.2f} · ampl. {a:.2f} · network {n:.2f}" + (" (shipped)" if d else "") for r, a, n, d in
+             zip(table["reach_weight"], table["amplification_weight"], table["network_weight"], is_default)]
     colours = np.where(is_default, "#1a4f8b", "#9ecae1")
-    fig, axes = plt.subplots(1, len(panels), figsize=(5.2 * len(panels) + 2.5, 0.32 * len(table) + 1.8),
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels) + 3.4, 0.3 * len(table) + 1.9),
                              sharey=True)
     for ax, (column, label) in zip(np.atleast_1d(axes), panels):
         ax.barh(np.arange(len(table)), table[column].to_numpy(), color=colours)
         ax.set_title(label, fontsize=11)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.tick_params(labelsize=10)
-    np.atleast_1d(axes)[0].set_yticks(np.arange(len(table)), names, fontsize=10)
+        ax.grid(axis="y", visible=False)
+    first = np.atleast_1d(axes)[0]
+    first.set_yticks(np.arange(len(table)), names, fontsize=10)
+    first.set_ylim(-0.6, len(table) - 0.4)
     fig.suptitle(title, fontweight="bold", fontsize=13)
     fig.tight_layout()
     return fig
+
+
+def plot_rank_agreement(matrices: Mapping[str, pd.DataFrame], *, title: str,
+                        labels: Mapping[str, str] | None = None):
+    """Rank correlations (``compare.spearman_matrix``) as lower-triangle heatmaps, one panel per entry of
+    ``matrices`` (panel title -> square matrix). Each panel's subtitle names its own weakest pair, read from the
+    matrix drawn, so the subtitle and the cells always agree. Returns the figure."""
+    labels = labels or {}
+    size = max(len(m) for m in matrices.values())
+    fig, axes = plt.subplots(1, len(matrices), figsize=(1.15 * size * len(matrices) + 2.0, 0.9 * size + 1.9))
+    for ax, (panel, rho) in zip(np.atleast_1d(axes), matrices.items()):
+        names = [labels.get(c, c) for c in rho.columns]
+        upper = np.triu(np.ones(rho.shape, dtype=bool))
+        sns.heatmap(rho.set_axis(names).set_axis(names, axis=1), mask=upper, vmin=-1, vmax=1, cmap="vlag",
+                    annot=True, fmt=".2f", annot_kws={"size": 11}, square=True, ax=ax, cbar=False, linewidths=0.5)
+        ax.tick_params(labelsize=10)
+        ax.grid(False)
+        pairs = rho.where(~upper).stack()
+        if len(pairs):
+            weakest = pairs.idxmin()
+            ax.set_title(f"{panel}\nweakest pair: {labels.get(weakest[0], weakest[0])} / "
+                         f"{labels.get(weakest[1], weakest[1])} ({pairs.min():.2f})", fontsize=11)
+        else:
+            ax.set_title(panel, fontsize=11)
+    fig.suptitle(title, fontweight="bold", fontsize=13)
+    fig.tight_layout()
+    return fig
+
+
+def small_text(fig, *, min_points: float = 10.0) -> list[tuple[str, float]]:
+    """The visible texts of ``fig`` set below ``min_points`` (title, labels, ticks, legends, annotations):
+    (text, size in points). Empty when every text is readable at the figure's size."""
+    from matplotlib.text import Text
+
+    fig.draw_without_rendering()  # tick labels exist only once the figure is laid out
+    found = []
+    for text in fig.findobj(Text):
+        content = text.get_text().strip()
+        if content and text.get_visible() and text.get_size() < min_points - 1e-9:
+            found.append((content[:60], float(text.get_size())))
+    return found

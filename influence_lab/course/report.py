@@ -36,6 +36,7 @@ from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 
 from influence_lab._version import __version__
+from influence_lab.course import plotting
 from influence_lab.course.notebooks import is_solution, notebooks_in, question_of, read, tags_of, title_of
 
 
@@ -53,8 +54,11 @@ class PageResult:
     key_figure: Path | None = None
 
 
-def execute_notebook(path: Path, *, timeout: int = 1800) -> tuple[nbformat.NotebookNode, float, str | None]:
-    """Run a notebook top to bottom in a fresh kernel; return it, the seconds taken and any error."""
+def execute_notebook(path: Path, *, timeout: int = 1800,
+                     audit: Path | None = None) -> tuple[nbformat.NotebookNode, float, str | None]:
+    """Run a notebook top to bottom in a fresh kernel; return it, the seconds taken and any error. With
+    ``audit``, every figure it displays is checked for text under 10 pt (:func:`plotting.small_text`) and each
+    offender is appended to that file as a JSON line."""
     nb = read(path)
     client = NotebookClient(
         nb,
@@ -67,6 +71,9 @@ def execute_notebook(path: Path, *, timeout: int = 1800) -> tuple[nbformat.Noteb
     # The kernel gets the inline backend: a headless MPLBACKEND=Agg inherited from make would hide every figure.
     # Only the kernel's environment is set; this process's stays as it was.
     kernel_env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if audit is not None:
+        audit.unlink(missing_ok=True)
+        kernel_env[plotting.FIGURE_AUDIT_ENV] = str(audit.resolve())
     try:
         client.execute(env=kernel_env)
     except CellExecutionError as exc:
@@ -176,17 +183,23 @@ def build_report(notebooks: Path, out: Path, *, timeout: int = 1800, reader: boo
 
     ``out/index.html`` and one page per notebook (code folded), ``out/reader/`` the reader edition (no code, no
     solutions), ``out/figures/`` every figure as a PNG, ``out/executed/`` the executed notebooks and
-    ``out/timings.json`` each notebook's run time."""
+    ``out/timings.json`` each notebook's run time, ``out/figure_text.json`` per notebook the figures with
+    text under 10 pt (none, when every figure reads at slide size)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "executed").mkdir(exist_ok=True)
     (out / "reader").mkdir(exist_ok=True)
     full = HTMLExporter(template_name="lab")
     plain = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                          exclude_output_prompt=True)
-    results, claims_table = [], ""
+    results, claims_table, audits = [], "", {}
     for path in notebooks_in(notebooks):
         print(f"executing {path.name} ...", flush=True)
-        nb, seconds, error = execute_notebook(path, timeout=timeout)
+        nb, seconds, error = execute_notebook(path, timeout=timeout, audit=out / "executed" / f"{path.stem}.small-text.jsonl")
+        small = read_audit(out / "executed" / f"{path.stem}.small-text.jsonl")
+        if small:
+            print(f"  warning: {len(small)} figure(s) with text under 10 pt: "
+                  + "; ".join(repr(s['figure'][:50]) for s in small), flush=True)
+        audits[path.name] = small
         nbformat.write(nb, str(out / "executed" / path.name))
         page = out / (path.stem + ".html")
         page.write_text(_page(full, nb, back="index.html"), encoding="utf-8")
@@ -207,7 +220,15 @@ def build_report(notebooks: Path, out: Path, *, timeout: int = 1800, reader: boo
     timings = {r.source.name: round(r.seconds, 1) for r in results}
     (out / "timings.json").write_text(json.dumps({"seconds": timings, "total": round(sum(timings.values()), 1)},
                                                  indent=2), encoding="utf-8")
+    (out / "figure_text.json").write_text(json.dumps(audits, indent=2), encoding="utf-8")
     return results
+
+
+def read_audit(path: Path) -> list[dict]:
+    """The figures a notebook displayed with text under 10 pt (see :func:`execute_notebook`); [] if none."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _tagged_html(nb: nbformat.NotebookNode, tag: str) -> str:
