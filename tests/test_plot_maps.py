@@ -76,3 +76,15 @@ def test_engaged_means_figure_wraps_a_long_title_and_reads_at_10_points():
     assert "\n" in ax.get_title()
     assert plotting.small_text(ax.figure) == []
     plt.close(ax.figure)
+
+
+def test_lift_heatmap_orders_strategies_by_mean_gain_and_reads_at_10_points():
+    """Strategies sort by their mean gain across recipes (largest on top); each cell prints its gain and interval at
+    10 pt or more (the site's figure audit once caught these at 9 pt)."""
+    summary = pd.DataFrame({"strategy": ["a", "a", "b", "b"], "recipe": ["klout", "count"] * 2,
+                            "mean": [1.0, 2.0, 40.0, 30.0], "low": [0.0, 1.0, 30.0, 20.0], "high": [2.0, 3.0, 50.0, 40.0]})
+    ax = plotting.plot_lift_heatmap(summary, labels={"a": "strategy a", "b": "strategy b"}, title="t")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["strategy b", "strategy a"]
+    assert "+40\n[30, 50]" in [t.get_text() for t in ax.texts]
+    assert plotting.small_text(ax.figure) == []
+    plt.close(ax.figure)

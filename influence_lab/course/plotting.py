@@ -409,10 +409,10 @@ def plot_lift_heatmap(summary: pd.DataFrame, *, title: str, labels: Mapping[str,
         for j in range(wide.shape[1]):
             text[i, j] = f"{wide.iat[i, j]:+.0f}\n[{low.iat[i, j]:.0f}, {high.iat[i, j]:.0f}]"
     if ax is None:
-        _, ax = plt.subplots(figsize=(2.2 + 2.0 * wide.shape[1], 1.2 + 0.55 * wide.shape[0]))
+        _, ax = plt.subplots(figsize=(2.4 + 2.1 * wide.shape[1], 1.3 + 0.65 * wide.shape[0]))
     limit = max(float(np.nanmax(np.abs(wide.to_numpy(dtype=float)))), 1.0)
     sns.heatmap(wide.astype(float), annot=text, fmt="", cmap="vlag", center=0, vmin=-limit, vmax=limit,
-                annot_kws={"fontsize": 9}, cbar_kws={"label": unit}, ax=ax)
+                annot_kws={"fontsize": 10}, cbar_kws={"label": unit}, ax=ax)
     ax.set_yticks(np.arange(len(order)) + 0.5, [names.get(s, s) for s in order], rotation=0)
     ax.set_xticks(np.arange(wide.shape[1]) + 0.5, [names.get(r, r) for r in wide.columns], rotation=0)
     ax.set(xlabel="", ylabel="")
