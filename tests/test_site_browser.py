@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -191,4 +192,5 @@ def test_every_figure_reads_at_slide_size(site):
     assert not offenders, offenders
     for path in notebooks_in(site / "executed"):
         if SITE:  # the suite's notebooks all switch the check on
-            assert "plotting.set_theme()" in "".join(c.source for c in read(path).cells), path.name
+            code = "".join(c.source for c in read(path).cells if c.cell_type == "code")
+            assert re.search(r"\bset_theme\(\)", code), f"{path.name} never calls plotting.set_theme()"
