@@ -88,3 +88,19 @@ def test_lift_heatmap_orders_strategies_by_mean_gain_and_reads_at_10_points():
     assert "+40\n[30, 50]" in [t.get_text() for t in ax.texts]
     assert plotting.small_text(ax.figure) == []
     plt.close(ax.figure)
+
+
+def test_memory_grid_states_each_dip_in_a_title_that_stands_clear_of_its_neighbours():
+    """Notebook 03's eight small multiples: each panel's title names its setting and the dip it measures, and no
+    title runs into the next (they once did, at four panels a row)."""
+    import numpy as np
+
+    days = pd.date_range("2012-01-01", "2012-12-31", freq="D", tz="UTC")
+    base = 60 + 5 * np.sin(np.arange(len(days)) / 9)
+    paths = {f"{n}-day window": pd.Series(base - (n % 7), index=days) for n in (14, 30, 90, 120)}
+    paths |= {f"{n}-day half-life": pd.Series(base, index=days) for n in (7, 14, 30, 90)}
+    fig = plotting.plot_memory_grid(paths, split="2012-04-15", suptitle="The finding, in one line")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles[0].startswith("14-day window\ndip ") and "(swing before " in titles[0]
+    assert plotting.overlapping_titles(fig) == [] and plotting.small_text(fig) == []
+    plt.close(fig)

@@ -162,3 +162,26 @@ def test_small_text_finds_what_is_under_the_floor():
     assert plotting.small_text(fig) == [("a line", 9.0)]
     assert plotting.small_text(fig, min_points=8) == []
     plt.close(fig)
+
+
+def test_overlapping_titles_finds_panel_titles_drawn_over_each_other():
+    """Notebook 03's memory grid once set long one-line panel titles that ran into their neighbours."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from influence_lab.course import plotting
+
+    long = "14-day window: dip 12.1 (swing before 3.5), a long title"
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3))
+    for ax in axes:
+        ax.set_title(long, fontsize=10)
+    clashes = plotting.overlapping_titles(fig)
+    assert len(clashes) == 2 and all(pair == (long, long) for pair in clashes)  # neighbours, not the far pair
+    for ax in axes:
+        ax.set_title("14-day window\ndip 12.1", fontsize=10)
+    fig.suptitle("the finding")
+    fig.tight_layout()
+    assert plotting.overlapping_titles(fig) == []
+    plt.close(fig)

@@ -183,12 +183,13 @@ def test_code_is_folded_and_the_reader_edition_has_no_code_and_no_solutions(brow
 
 
 def test_every_figure_reads_at_slide_size(site):
-    """No figure of the site has text under 10 pt (the report builder checks each displayed figure in its
-    kernel, see plotting.small_text; a notebook that never calls plotting.set_theme is not checked)."""
+    """No figure of the site has text under 10 pt or titles drawn over each other (the report builder checks each
+    displayed figure in its kernel, see plotting.small_text and plotting.overlapping_titles; a notebook that never
+    calls plotting.set_theme is not checked)."""
     audit = json.loads((site / "figure_text.json").read_text(encoding="utf-8"))
     assert set(audit) == {p.name for p in notebooks_in(site / "executed")}
-    offenders = {name: [(e["figure"][:70], e["small_text"][:3]) for e in entries] for name, entries in audit.items()
-                 if entries}
+    offenders = {name: [(e["figure"][:70], e["small_text"][:3], e.get("overlapping", [])[:3]) for e in entries]
+                 for name, entries in audit.items() if entries}
     assert not offenders, offenders
     for path in notebooks_in(site / "executed"):
         if SITE:  # the suite's notebooks all switch the check on

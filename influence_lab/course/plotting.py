@@ -44,7 +44,7 @@ def set_theme() -> None:
 
 
 #: Set to a file path (the report builder does, per notebook), every figure a notebook displays is checked for
-#: text under 10 pt and each offender is appended to that file as a JSON line.
+#: text under 10 pt and for titles drawn over each other, and each offender is appended to that file as a JSON line.
 FIGURE_AUDIT_ENV = "INFLUENCE_LAB_FIGURE_AUDIT"
 
 
@@ -58,11 +58,11 @@ def _audit_displayed_figures(shell, log: Path) -> None:
         return
 
     def audited(fig):
-        found = small_text(fig)
-        if found:
+        found, clashes = small_text(fig), overlapping_titles(fig)
+        if found or clashes:
             title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
             with log.open("a", encoding="utf-8") as handle:
-                handle.write(json.dumps({"figure": title, "small_text": found}) + "\n")
+                handle.write(json.dumps({"figure": title, "small_text": found, "overlapping": clashes}) + "\n")
         return original(fig)
 
     audited.audits_to = log
@@ -165,12 +165,14 @@ def plot_loss_curves(summary: pd.DataFrame, blogger: pd.DataFrame | None = None,
 def plot_memory_grid(paths: Mapping[str, pd.Series], *, split, ncols: int = 4, suptitle: str = ""):
     """Small multiples: one score path per memory setting, the day of ``split`` marked, dip stated per panel."""
     nrows = int(np.ceil(len(paths) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.6 * nrows), sharex=True, sharey=True)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.3 * ncols, 3.0 * nrows), sharex=True, sharey=True)
     for ax, (label, path) in zip(np.ravel(axes), paths.items()):
         dip = decay.path_dip(path, split, until=decay.utc_day(split) + 90 * ONE_DAY)
         ax.plot(path.index, path.to_numpy(), linewidth=1)
         ax.axvline(decay.utc_day(split), color="grey", linestyle=":")
-        ax.set_title(f"{label}: dip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=10)
+        ax.set_title(f"{label}\ndip {dip['drop']:.1f} (swing before {dip['swing_before']:.1f})", fontsize=10)
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 4, 7, 10]))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.tick_params(axis="x", labelrotation=45, labelsize=10)
     for ax in np.ravel(axes)[len(paths):]:
         ax.set_visible(False)
@@ -777,3 +779,15 @@ def small_text(fig, *, min_points: float = 10.0) -> list[tuple[str, float]]:
         if content and text.get_visible() and text.get_size() < min_points - 1e-9:
             found.append((content[:60], float(text.get_size())))
     return found
+
+
+def overlapping_titles(fig) -> list[tuple[str, str]]:
+    """Pairs of titles (the figure's and each visible panel's) whose drawn boxes overlap, so neither can be read:
+    (first text, second text), each cut to 60 characters. Empty when every title stands clear of the others."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    titles = [t for t in [getattr(fig, "_suptitle", None), *(ax.title for ax in fig.axes if ax.get_visible())]
+              if t is not None and t.get_visible() and t.get_text().strip()]
+    boxes = [t.get_window_extent(renderer).padded(-1.0) for t in titles]
+    return [(titles[i].get_text()[:60], titles[j].get_text()[:60])
+            for i in range(len(titles)) for j in range(i + 1, len(titles)) if boxes[i].overlaps(boxes[j])]

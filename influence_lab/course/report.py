@@ -57,8 +57,9 @@ class PageResult:
 def execute_notebook(path: Path, *, timeout: int = 1800,
                      audit: Path | None = None) -> tuple[nbformat.NotebookNode, float, str | None]:
     """Run a notebook top to bottom in a fresh kernel; return it, the seconds taken and any error. With
-    ``audit``, every figure it displays is checked for text under 10 pt (:func:`plotting.small_text`) and each
-    offender is appended to that file as a JSON line."""
+    ``audit``, every figure it displays is checked for text under 10 pt (:func:`plotting.small_text`) and titles
+    drawn over each other (:func:`plotting.overlapping_titles`); each offender is appended to that file as a JSON
+    line."""
     nb = read(path)
     client = NotebookClient(
         nb,
@@ -197,7 +198,7 @@ def build_report(notebooks: Path, out: Path, *, timeout: int = 1800, reader: boo
         nb, seconds, error = execute_notebook(path, timeout=timeout, audit=out / "executed" / f"{path.stem}.small-text.jsonl")
         small = read_audit(out / "executed" / f"{path.stem}.small-text.jsonl")
         if small:
-            print(f"  warning: {len(small)} figure(s) with text under 10 pt: "
+            print(f"  warning: {len(small)} figure(s) with text under 10 pt or titles drawn over each other: "
                   + "; ".join(repr(s['figure'][:50]) for s in small), flush=True)
         audits[path.name] = small
         nbformat.write(nb, str(out / "executed" / path.name))
@@ -225,7 +226,8 @@ def build_report(notebooks: Path, out: Path, *, timeout: int = 1800, reader: boo
 
 
 def read_audit(path: Path) -> list[dict]:
-    """The figures a notebook displayed with text under 10 pt (see :func:`execute_notebook`); [] if none."""
+    """The figures a notebook displayed with text under 10 pt or overlapping titles (see :func:`execute_notebook`),
+    one dict each (``figure``, ``small_text``, ``overlapping``); [] if none."""
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
