@@ -109,6 +109,36 @@ def question_problems(nb) -> list[str]:
     return problems
 
 
+READING_NOTE = re.compile(r"^\*How to read this\.\*\s")
+MAX_NOTE_SENTENCES, MAX_NOTE_CHARS = 4, 520
+
+
+def reading_note_problems(nb) -> list[str]:
+    """A first reader gets a short note, *How to read this.*, under the figures that need one: at least one per
+    notebook, each straight under the code cell that draws its figure, before the exercises, at most
+    MAX_NOTE_SENTENCES sentences (a few lines in the reader edition)."""
+    problems, notes = [], 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.search(r"^#+\s*Exercises", cell.source, re.M):
+            break
+        if cell.cell_type != "markdown" or not re.match(r"\W*How to read this", cell.source):
+            continue
+        notes += 1
+        if not READING_NOTE.match(cell.source):
+            problems.append(f"cell {i}: a reading note starts with '*How to read this.*' (italic, on its own)")
+        previous = nb.cells[i - 1] if i else None
+        if previous is None or previous.cell_type != "code" or not re.search(r"plotting\.plot_|plt\.show\(", previous.source):
+            problems.append(f"cell {i}: a reading note goes straight under the code cell that draws its figure")
+        body = re.sub(r"`[^`]*`", "x", READING_NOTE.sub("", cell.source))
+        sentences = len(re.findall(r"[.!?](?=\s|$)", body))
+        if sentences > MAX_NOTE_SENTENCES or len(cell.source) > MAX_NOTE_CHARS:
+            problems.append(f"cell {i}: a reading note is {sentences} sentences, {len(cell.source)} characters; "
+                            f"keep it to {MAX_NOTE_SENTENCES} sentences and {MAX_NOTE_CHARS} characters")
+    if not notes:
+        problems.append("no '*How to read this.*' note under any figure")
+    return problems
+
+
 # ------------------------------------------------------------------ the rules catch what they are for
 
 
@@ -183,6 +213,18 @@ def test_the_question_rule_counts_levels_and_written_answers():
         "1 discussion question(s); at least 2 are needed", "0 computing question(s); at least 2 are needed"]
 
 
+def test_the_reading_note_rule_wants_a_short_note_under_a_figure():
+    figure = nbformat.v4.new_code_cell("plotting.plot_scores(table, title='t')\nplt.show()")
+    note = nbformat.v4.new_markdown_cell("*How to read this.* Each dot is one account. Higher is better.")
+    assert reading_note_problems(hand_made(figure, note)) == []
+    assert reading_note_problems(hand_made(figure)) == ["no '*How to read this.*' note under any figure"]
+    loose = nbformat.v4.new_markdown_cell("**How to read this.** " + "A sentence. " * 5)
+    assert reading_note_problems(hand_made(nbformat.v4.new_code_cell("x = 1"), loose)) == [
+        "cell 1: a reading note starts with '*How to read this.*' (italic, on its own)",
+        "cell 1: a reading note goes straight under the code cell that draws its figure",
+        "cell 1: a reading note is 5 sentences, 82 characters; keep it to 4 sentences and 520 characters"]
+
+
 # ------------------------------------------------------------------ every notebook of the suite follows them
 
 
@@ -236,4 +278,10 @@ def test_exercises_at_two_levels_with_written_answers(notebook):
     computing exercises, and a written answer to each."""
     path, nb = notebook
     problems = question_problems(nb)
+    assert not problems, f"{path.name}: {problems}"
+
+
+def test_hard_figures_carry_a_short_reading_note(notebook):
+    path, nb = notebook
+    problems = reading_note_problems(nb)
     assert not problems, f"{path.name}: {problems}"
