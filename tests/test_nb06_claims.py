@@ -257,8 +257,14 @@ def test_the_sweep_figure_has_a_column_per_setting(card):
     ax = figure.axes[0]
     assert len(ax.get_xticklabels()) == len(claims.swept_settings())
     assert len(ax.get_yticklabels()) == 11
+    assert plotting.small_text(figure) == []  # fits a 16:9 slide with its text at 10 pt
+    checks = card.defaults.drop_duplicates(["claim", "check"])
     figure = plotting.plot_claim_checks(card.defaults, title="t")
-    assert sum(a.get_visible() for a in figure.axes) == len(card.defaults.drop_duplicates(["claim", "check"]))
+    assert sum(a.get_visible() for a in figure.axes) == len(checks)
+    titles = [a.get_title() for a in figure.axes if a.get_visible()]
+    assert [t.split("\n")[0] for t in titles] == list(checks["claim"])  # each panel names its claim first
+    assert max(t.count("\n") for t in titles) <= 2  # and its quantity in two lines at most
+    assert plotting.small_text(figure) == [] and plotting.overlapping_titles(figure) == []
 
 
 # --------------------------------------------------------------------------------------- the secret formula

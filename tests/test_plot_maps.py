@@ -86,6 +86,9 @@ def test_lift_heatmap_orders_strategies_by_mean_gain_and_reads_at_10_points():
     ax = plotting.plot_lift_heatmap(summary, labels={"a": "strategy a", "b": "strategy b"}, title="t")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["strategy b", "strategy a"]
     assert "+40\n[30, 50]" in [t.get_text() for t in ax.texts]
+    rounding = summary.assign(mean=[-0.3, 2.0, 40.0, 30.0], low=[-0.4, 1.0, 30.0, 20.0])
+    ax = plotting.plot_lift_heatmap(rounding, title="t")
+    assert "+0\n[0, 2]" in [t.get_text() for t in ax.texts]  # never "-0"
     assert plotting.small_text(ax.figure) == []
     plt.close(ax.figure)
 

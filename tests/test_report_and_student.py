@@ -185,3 +185,27 @@ def test_overlapping_titles_finds_panel_titles_drawn_over_each_other():
     fig.tight_layout()
     assert plotting.overlapping_titles(fig) == []
     plt.close(fig)
+
+
+def test_small_text_reads_each_figure_as_it_shows_on_a_slide():
+    """A figure wider than a 16:9 slide shrinks to fit it, and its 10-pt text with it; a small figure is not
+    credited for being enlarged."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from influence_lab.course import plotting
+
+    wide, ax = plt.subplots(figsize=(20, 3))
+    ax.set_title("ten points", fontsize=10)
+    ax.tick_params(labelsize=16)  # still 10 pt or more once shrunk
+    wide.tight_layout()  # the axes fill the figure, so its drawn extent is about 20 inches wide
+    scale = plotting.slide_scale(wide)
+    assert 13.33 / 20.5 < scale < 13.33 / 19.5
+    assert plotting.small_text(wide) == [("ten points", round(10 * scale, 1))]
+    assert plotting.small_text(wide, slide=None) == []
+    small, ax = plt.subplots(figsize=(4, 3))
+    ax.set_title("nine points", fontsize=9)
+    assert plotting.slide_scale(small) == 1.0 and plotting.small_text(small) == [("nine points", 9.0)]
+    plt.close("all")

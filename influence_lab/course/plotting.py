@@ -192,25 +192,27 @@ def plot_blogger_story(world: Dataset, user_id: str, scores: Mapping[str, pd.Ser
     mine = world.outcomes[world.outcomes["user_id"] == user_id]
     monthly = mine.pivot(index="period", columns="metric", values="value")
     true_influence = float(world.users.set_index("user_id").loc[user_id, "true_influence"])
-    fig, axes = plt.subplots(4, 1, figsize=(10, 10), sharex=True, height_ratios=[3, 1.3, 1.5, 2])
+    fig, axes = plt.subplots(4, 1, figsize=(10, 6.9), sharex=True, height_ratios=[3, 1.5, 1.5, 2])
     for name, path in scores.items():
         axes[0].plot(path.index, path.to_numpy(), label=name)
     axes[0].axvline(decay.utc_day(split), color="grey", linestyle=":")
     first = events.loc[~events["kind"].isin(["follow", "unfollow"]).to_numpy(), "timestamp"].min().normalize()
     axes[0].axvspan(first, first + 90 * ONE_DAY, color="grey", alpha=0.12, label="90-day window still filling")
-    axes[0].set(ylabel="Klout-style score (1-100)", title=title)
+    axes[0].set_ylabel("score (1-100)")
+    fig.suptitle(title, fontweight="bold", wrap=True)
     axes[0].set_xlim(first, decay.utc_day(events["timestamp"].max()) + ONE_DAY)
     axes[0].legend(frameon=False)
     plot_life_events(axes[1], world.truth["true_life_events"], user_id)
     axes[2].bar(weekly.index, weekly.to_numpy(), width=5)
-    axes[2].set(ylabel="posts per week")
+    axes[2].set(ylabel="posts\nper week")
     middle = monthly.index + pd.Timedelta(days=14)
     for metric, style in [("referrals", "o-"), ("invitations", "s-")]:
         axes[3].plot(middle, monthly[metric].to_numpy(), style, label=f"{metric} (realised, per month)")
     axes[3].axhline(true_influence, color="black", linestyle="--",
                     label="true influence: expected conversions per month at full availability")
     axes[3].set(ylabel="per month", xlabel="2012 (UTC)")
-    axes[3].legend(frameon=False, fontsize=10, loc="upper right")
+    fig.align_ylabels(axes)
+    axes[3].legend(frameon=False, fontsize=10, loc="upper center", bbox_to_anchor=(0.5, -0.55), ncol=2)
     fig.tight_layout()
     return fig
 
@@ -299,7 +301,7 @@ def plot_verdict_panels(table: pd.DataFrame, *, x: str, y: str, panel: str, firs
     values = sorted(table[panel].unique())
     limit = _gap_limit(table)
     ncols = len(values)
-    fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols + 1.2, 4.4), sharey=True, squeeze=False)
+    fig, axes = plt.subplots(1, ncols, figsize=(3.9 * ncols + 1.0, 4.2), sharey=True, squeeze=False)
     for k, (value, ax) in enumerate(zip(values, axes[0])):
         gap = _verdict_heatmap(ax, table[table[panel] == value], x=x, y=y, limit=limit, cbar=k == ncols - 1,
                                labels=labels, first=first, second=second,
@@ -313,7 +315,7 @@ def plot_verdict_panels(table: pd.DataFrame, *, x: str, y: str, panel: str, firs
         ax.set_title(f"{panel.split('__')[-1]} = {shown}", fontsize=12)
         if k > 0:
             ax.set_ylabel("")
-    fig.suptitle(title, fontweight="bold", fontsize=13)
+    fig.suptitle(title, fontweight="bold", fontsize=13, wrap=True)
     fig.tight_layout()
     return fig
 
@@ -409,7 +411,8 @@ def plot_lift_heatmap(summary: pd.DataFrame, *, title: str, labels: Mapping[str,
     text = np.empty(wide.shape, dtype=object)
     for i in range(wide.shape[0]):
         for j in range(wide.shape[1]):
-            text[i, j] = f"{wide.iat[i, j]:+.0f}\n[{low.iat[i, j]:.0f}, {high.iat[i, j]:.0f}]"
+            mean, lo, hi = (int(np.rint(v)) for v in (wide.iat[i, j], low.iat[i, j], high.iat[i, j]))
+            text[i, j] = f"{mean:+d}\n[{lo}, {hi}]"  # whole points, so no "-0"
     if ax is None:
         _, ax = plt.subplots(figsize=(2.4 + 2.1 * wide.shape[1], 1.3 + 0.65 * wide.shape[0]))
     limit = max(float(np.nanmax(np.abs(wide.to_numpy(dtype=float)))), 1.0)
@@ -418,7 +421,7 @@ def plot_lift_heatmap(summary: pd.DataFrame, *, title: str, labels: Mapping[str,
     ax.set_yticks(np.arange(len(order)) + 0.5, [names.get(s, s) for s in order], rotation=0)
     ax.set_xticks(np.arange(wide.shape[1]) + 0.5, [names.get(r, r) for r in wide.columns], rotation=0)
     ax.set(xlabel="", ylabel="")
-    ax.set_title(title, fontsize=11)
+    ax.set_title("\n".join(textwrap.wrap(title, 90)), fontsize=11)
     return ax
 
 
@@ -600,7 +603,7 @@ def plot_claim_checks(defaults: pd.DataFrame, *, title: str, labels: Mapping[str
     labels = dict(labels or {})
     checks = defaults.drop_duplicates(["claim", "check"])[["claim", "check", "quantity", "op", "threshold"]]
     nrows = int(np.ceil(len(checks) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.4 * ncols, 2.7 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.2), squeeze=False)
     markers = {"klout": "o", "followers": "s", "reactions_received": "^"}
     for ax, (_, check) in zip(axes.flat, checks.iterrows()):
         rows = defaults[(defaults["claim"] == check["claim"]) & (defaults["check"] == check["check"])]
@@ -619,9 +622,10 @@ def plot_claim_checks(defaults: pd.DataFrame, *, title: str, labels: Mapping[str
         ax.axvspan(*side, color="#1b7837", alpha=0.08)
         ax.set_xlim(low, high)
         ax.set_ylim(-0.7, len(rows) - 0.3)
-        import textwrap
-
-        ax.set_title(f"{check['claim']}\n" + textwrap.shorten(check["quantity"], 46, placeholder="…"), fontsize=10)
+        quantity = textwrap.wrap(check["quantity"], 34)
+        if len(quantity) > 2:
+            quantity = [quantity[0], textwrap.shorten(" ".join(quantity[1:]), 34, placeholder="…")]
+        ax.set_title("\n".join([check["claim"], *quantity]), fontsize=10)
         ax.tick_params(axis="x", labelsize=10)
     for ax in list(axes.flat)[len(checks):]:
         ax.set_visible(False)
@@ -643,7 +647,7 @@ def plot_claim_sweep(sweep: pd.DataFrame, *, title: str, order=None):
     numbers = wide.apply(lambda column: column.map(codes)).astype(float)
     from matplotlib.colors import ListedColormap
 
-    fig, ax = plt.subplots(figsize=(max(9.0, 0.42 * len(settings) + 3.5), 0.45 * len(wide) + 3.2))
+    fig, ax = plt.subplots(figsize=(max(9.0, 0.31 * len(settings) + 3.2), 0.36 * len(wide) + 3.0))
     ax.imshow(numbers.to_numpy(), cmap=ListedColormap(list(VERDICT_COLOURS.values())), vmin=-0.5,
               vmax=len(codes) - 0.5, aspect="auto")
     names = [s.replace("life_events__rate_per_year", "life_events_per_year").split("__")[-1] for s in settings]
@@ -724,7 +728,7 @@ def plot_weight_presets(grid: pd.DataFrame, panels, *, title: str, default: Mapp
     names = [f"reach {r:.2f} · ampl. {a:.2f} · network {n:.2f}" + (" (shipped)" if d else "") for r, a, n, d in
              zip(table["reach_weight"], table["amplification_weight"], table["network_weight"], is_default)]
     colours = np.where(is_default, "#1a4f8b", "#9ecae1")
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels) + 3.4, 0.3 * len(table) + 1.9),
+    fig, axes = plt.subplots(1, len(panels), figsize=(2.9 * len(panels) + 3.4, 0.3 * len(table) + 1.9),
                              sharey=True)
     for ax, (column, label) in zip(np.atleast_1d(axes), panels):
         ax.barh(np.arange(len(table)), table[column].to_numpy(), color=colours)
@@ -767,17 +771,32 @@ def plot_rank_agreement(matrices: Mapping[str, pd.DataFrame], *, title: str,
     return fig
 
 
-def small_text(fig, *, min_points: float = 10.0) -> list[tuple[str, float]]:
-    """The visible texts of ``fig`` set below ``min_points`` (title, labels, ticks, legends, annotations):
-    (text, size in points). Empty when every text is readable at the figure's size."""
+#: A 16:9 slide in inches (PowerPoint's and Google Slides' default widescreen size).
+SLIDE_INCHES = (13.33, 7.5)
+
+
+def slide_scale(fig, slide: tuple[float, float] = SLIDE_INCHES) -> float:
+    """The factor by which ``fig`` (its drawn extent, as the site saves it: tight bounding box) shrinks to fit
+    on a slide of ``slide`` inches; 1.0 when it fits (a small figure is not credited for being enlarged)."""
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return min(1.0, slide[0] / box.width, slide[1] / box.height)
+
+
+def small_text(fig, *, min_points: float = 10.0, slide: tuple[float, float] | None = SLIDE_INCHES,
+               ) -> list[tuple[str, float]]:
+    """The visible texts of ``fig`` (title, labels, ticks, legends, annotations) that read below ``min_points``
+    once the figure is shrunk to fit a slide of ``slide`` inches (see :func:`slide_scale`; ``slide=None``: at the
+    figure's own size): (text, size in points as it reads there). Empty when every text is readable."""
     from matplotlib.text import Text
 
     fig.draw_without_rendering()  # tick labels exist only once the figure is laid out
+    scale = 1.0 if slide is None else slide_scale(fig, slide)
     found = []
     for text in fig.findobj(Text):
         content = text.get_text().strip()
-        if content and text.get_visible() and text.get_size() < min_points - 1e-9:
-            found.append((content[:60], float(text.get_size())))
+        if content and text.get_visible() and text.get_size() * scale < min_points - 1e-9:
+            found.append((content[:60], round(float(text.get_size() * scale), 1)))
     return found
 
 
