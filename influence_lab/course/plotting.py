@@ -58,7 +58,9 @@ def _audit_displayed_figures(shell, log: Path) -> None:
         return
 
     def audited(fig):
-        found, clashes = small_text(fig), overlapping_titles(fig)
+        renderer = _laid_out(fig)  # one layout serves both checks
+        found = _small_text(fig, min_points=10.0, scale=_slide_scale(fig, renderer, SLIDE_INCHES))
+        clashes = _overlapping_titles(fig, renderer)
         if found or clashes:
             title = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
             with log.open("a", encoding="utf-8") as handle:
@@ -775,23 +777,20 @@ def plot_rank_agreement(matrices: Mapping[str, pd.DataFrame], *, title: str,
 SLIDE_INCHES = (13.33, 7.5)
 
 
-def slide_scale(fig, slide: tuple[float, float] = SLIDE_INCHES) -> float:
-    """The factor by which ``fig`` (its drawn extent, as the site saves it: tight bounding box) shrinks to fit
-    on a slide of ``slide`` inches; 1.0 when it fits (a small figure is not credited for being enlarged)."""
+def _laid_out(fig):
+    """Lay ``fig`` out (tick labels exist only then) and return the renderer its texts are measured with."""
     fig.draw_without_rendering()
-    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return fig.canvas.get_renderer()
+
+
+def _slide_scale(fig, renderer, slide: tuple[float, float]) -> float:
+    box = fig.get_tightbbox(renderer)
     return min(1.0, slide[0] / box.width, slide[1] / box.height)
 
 
-def small_text(fig, *, min_points: float = 10.0, slide: tuple[float, float] | None = SLIDE_INCHES,
-               ) -> list[tuple[str, float]]:
-    """The visible texts of ``fig`` (title, labels, ticks, legends, annotations) that read below ``min_points``
-    once the figure is shrunk to fit a slide of ``slide`` inches (see :func:`slide_scale`; ``slide=None``: at the
-    figure's own size): (text, size in points as it reads there). Empty when every text is readable."""
+def _small_text(fig, *, min_points: float, scale: float) -> list[tuple[str, float]]:
     from matplotlib.text import Text
 
-    fig.draw_without_rendering()  # tick labels exist only once the figure is laid out
-    scale = 1.0 if slide is None else slide_scale(fig, slide)
     found = []
     for text in fig.findobj(Text):
         content = text.get_text().strip()
@@ -800,13 +799,31 @@ def small_text(fig, *, min_points: float = 10.0, slide: tuple[float, float] | No
     return found
 
 
-def overlapping_titles(fig) -> list[tuple[str, str]]:
-    """Pairs of titles (the figure's and each visible panel's) whose drawn boxes overlap, so neither can be read:
-    (first text, second text), each cut to 60 characters. Empty when every title stands clear of the others."""
-    fig.draw_without_rendering()
-    renderer = fig.canvas.get_renderer()
+def _overlapping_titles(fig, renderer) -> list[tuple[str, str]]:
     titles = [t for t in [getattr(fig, "_suptitle", None), *(ax.title for ax in fig.axes if ax.get_visible())]
               if t is not None and t.get_visible() and t.get_text().strip()]
     boxes = [t.get_window_extent(renderer).padded(-1.0) for t in titles]
     return [(titles[i].get_text()[:60], titles[j].get_text()[:60])
             for i in range(len(titles)) for j in range(i + 1, len(titles)) if boxes[i].overlaps(boxes[j])]
+
+
+def slide_scale(fig, slide: tuple[float, float] = SLIDE_INCHES) -> float:
+    """The factor by which ``fig`` (its drawn extent, as the site saves it: tight bounding box) shrinks to fit
+    on a slide of ``slide`` inches; 1.0 when it fits (a small figure is not credited for being enlarged)."""
+    return _slide_scale(fig, _laid_out(fig), slide)
+
+
+def small_text(fig, *, min_points: float = 10.0, slide: tuple[float, float] | None = SLIDE_INCHES,
+               ) -> list[tuple[str, float]]:
+    """The visible texts of ``fig`` (title, labels, ticks, legends, annotations) that read below ``min_points``
+    once the figure is shrunk to fit a slide of ``slide`` inches (see :func:`slide_scale`; ``slide=None``: at the
+    figure's own size): (text, size in points as it reads there). Empty when every text is readable."""
+    renderer = _laid_out(fig)
+    scale = 1.0 if slide is None else _slide_scale(fig, renderer, slide)
+    return _small_text(fig, min_points=min_points, scale=scale)
+
+
+def overlapping_titles(fig) -> list[tuple[str, str]]:
+    """Pairs of titles (the figure's and each visible panel's) whose drawn boxes overlap, so neither can be read:
+    (first text, second text), each cut to 60 characters. Empty when every title stands clear of the others."""
+    return _overlapping_titles(fig, _laid_out(fig))

@@ -195,12 +195,13 @@ def build_report(notebooks: Path, out: Path, *, timeout: int = 1800, reader: boo
     results, claims_table, audits = [], "", {}
     for path in notebooks_in(notebooks):
         print(f"executing {path.name} ...", flush=True)
-        nb, seconds, error = execute_notebook(path, timeout=timeout, audit=out / "executed" / f"{path.stem}.small-text.jsonl")
-        small = read_audit(out / "executed" / f"{path.stem}.small-text.jsonl")
-        if small:
-            print(f"  warning: {len(small)} figure(s) with text under 10 pt or titles drawn over each other: "
-                  + "; ".join(repr(s['figure'][:50]) for s in small), flush=True)
-        audits[path.name] = small
+        audit = out / "executed" / f"{path.stem}.figure-text.jsonl"
+        nb, seconds, error = execute_notebook(path, timeout=timeout, audit=audit)
+        flagged = read_audit(audit)
+        if flagged:
+            print(f"  warning: {len(flagged)} figure(s) with text under 10 pt or titles drawn over each other: "
+                  + "; ".join(repr(f['figure'][:50]) for f in flagged), flush=True)
+        audits[path.name] = flagged
         nbformat.write(nb, str(out / "executed" / path.name))
         page = out / (path.stem + ".html")
         page.write_text(_page(full, nb, back="index.html"), encoding="utf-8")
